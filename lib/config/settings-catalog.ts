@@ -1,0 +1,139 @@
+/**
+ * The one list of app settings: the contract with infra (azuredeploy.json / main.bicep),
+ * local.settings.sample.json and the README. Tests keep those three in agreement with this list.
+ */
+export type SettingKind = 'string' | 'url' | 'int' | 'bool' | 'emails' | 'enum' | 'secret';
+
+export interface SettingSpec {
+  readonly kind: SettingKind;
+  /** Used when the setting is absent; undefined means required unless `optional`. */
+  readonly default?: string;
+  readonly optional?: boolean;
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** Value for local.settings.sample.json: a safe default or a placeholder. */
+  readonly sample: string;
+  readonly doc: string;
+}
+
+export const SETTINGS = {
+  AzureWebJobsStorage: {
+    kind: 'string', optional: true, sample: 'UseDevelopmentStorage=true',
+    doc: 'Storage connection string (local and tests). In Azure the identity-based AzureWebJobsStorage__* settings are used instead.',
+  },
+  AzureWebJobsStorage__tableServiceUri: {
+    kind: 'url', optional: true, sample: '',
+    doc: 'Table endpoint of the app storage account, used with the managed identity (requests, audit, tokens).',
+  },
+  AzureWebJobsStorage__queueServiceUri: {
+    kind: 'url', optional: true, sample: '',
+    doc: 'Queue endpoint of the app storage account, used with the managed identity (notify and apply queues).',
+  },
+  AzureWebJobsStorage__clientId: {
+    kind: 'string', optional: true, sample: '',
+    doc: 'Client id of the user-assigned identity the host and the app use for storage.',
+  },
+  AZURE_CLIENT_ID: {
+    kind: 'string', optional: true, sample: '',
+    doc: 'Client id of the user-assigned managed identity that calls ARM and sends email.',
+  },
+  AZURE_TENANT_ID: {
+    kind: 'string', optional: true, sample: '',
+    doc: 'Entra tenant id; needed only with AZURE_CLIENT_SECRET (local runs against a real tenant or the simulator).',
+  },
+  AZURE_CLIENT_SECRET: {
+    kind: 'secret', optional: true, sample: '',
+    doc: 'Client secret for local runs only. When set, a client-secret credential replaces the managed identity.',
+  },
+  AZURE_AUTHORITY_HOST: {
+    kind: 'url', default: 'https://login.microsoftonline.com', sample: 'https://login.microsoftonline.com',
+    doc: 'Entra authority host (the simulated tenant serves one for tests and the demo).',
+  },
+  ARM_ENDPOINT: {
+    kind: 'url', default: 'https://management.azure.com', sample: 'https://management.azure.com',
+    doc: 'Azure Resource Manager endpoint.',
+  },
+  PUBLIC_BASE_URL: {
+    kind: 'url', default: 'http://localhost:7071', sample: 'http://localhost:7071',
+    doc: 'Base URL of this app as approvers reach it; review links are built from it.',
+  },
+  REVIEW_SIGNING_KEY: {
+    kind: 'secret', sample: 'replace-with-at-least-32-random-characters-0000',
+    min: 32, doc: 'HMAC key that signs review links and CSRF tokens (at least 32 characters; a Key Vault reference in Azure).',
+  },
+  REVIEW_LINK_TTL_HOURS: {
+    kind: 'int', default: '72', min: 1, max: 720, sample: '72',
+    doc: 'How long a review link stays valid.',
+  },
+  FALLBACK_APPROVERS: {
+    kind: 'emails', default: '', sample: '',
+    doc: 'Extra approvers (";"-separated emails) notified besides the subscription security contacts.',
+  },
+  EMAIL_TRANSPORT: {
+    kind: 'enum', values: ['smtp', 'acs'], default: 'acs', sample: 'smtp',
+    doc: 'How email leaves: "acs" (Azure Communication Services, managed identity) or "smtp" (nodemailer).',
+  },
+  EMAIL_FROM: {
+    kind: 'string', default: 'exemption-broker@localhost', sample: 'exemption-broker@localhost',
+    doc: 'Sender address (for ACS, the MailFrom address of the linked domain).',
+  },
+  ACS_ENDPOINT: {
+    kind: 'url', optional: true, sample: '',
+    doc: 'Azure Communication Services endpoint, https://<name>.communication.azure.com (EMAIL_TRANSPORT=acs).',
+  },
+  SMTP_HOST: { kind: 'string', default: 'localhost', sample: 'localhost', doc: 'SMTP server (EMAIL_TRANSPORT=smtp).' },
+  SMTP_PORT: { kind: 'int', default: '587', min: 1, max: 65535, sample: '2525', doc: 'SMTP port.' },
+  SMTP_SECURE: { kind: 'bool', default: 'false', sample: 'false', doc: 'Implicit TLS (port 465); otherwise STARTTLS when offered.' },
+  SMTP_USER: { kind: 'string', optional: true, sample: '', doc: 'SMTP user name, if the server wants one.' },
+  SMTP_PASSWORD: { kind: 'secret', optional: true, sample: '', doc: 'SMTP password (a Key Vault reference in Azure).' },
+  MAX_BODY_BYTES: {
+    kind: 'int', default: '65536', min: 1024, max: 4_194_304, sample: '65536',
+    doc: 'Largest accepted request body; larger gets 413.',
+  },
+  MAX_RESOURCES_PER_REQUEST: {
+    kind: 'int', default: '20', min: 1, max: 500, sample: '20', doc: 'Most resources one request may name.',
+  },
+  MAX_EXPIRY_DAYS: {
+    kind: 'int', default: '365', min: 1, max: 3650, sample: '365', doc: 'Latest allowed expiresOn, in days from now.',
+  },
+  DEFAULT_EXPIRY_DAYS: {
+    kind: 'int', default: '90', min: 1, max: 3650, sample: '90',
+    doc: 'expiresOn given to requests that name none (Defender events).',
+  },
+  MAX_JUSTIFICATION_LENGTH: {
+    kind: 'int', default: '512', min: 16, max: 512, sample: '512', doc: 'Longest justification accepted.',
+  },
+  DEFAULT_EXEMPTION_CATEGORY: {
+    kind: 'enum', values: ['Waiver', 'Mitigated'], default: 'Waiver', sample: 'Waiver',
+    doc: 'Category given to requests that name none.',
+  },
+  WEBHOOK_SECRET_JIRA: {
+    kind: 'secret', optional: true, sample: '',
+    doc: 'Secret of the Jira Cloud webhook (X-Hub-Signature); ticket webhooks are refused while unset.',
+  },
+  WEBHOOK_SECRET_STANDARD: {
+    kind: 'secret', optional: true, sample: '',
+    doc: 'Standard Webhooks secret (whsec_…) for ServiceNow and other senders; refused while unset.',
+  },
+  BOT_APP_ID: {
+    kind: 'string', optional: true, sample: '',
+    doc: 'Azure Bot (Teams) app id: the client id of the user-assigned identity; Teams cards are off while unset.',
+  },
+  BOT_TENANT_ID: { kind: 'string', optional: true, sample: '', doc: 'Tenant of the Azure Bot identity.' },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/**
+ * Storage layout: fixed names that infra creates and the code uses. A request, its audit entries and
+ * its consumed review tokens share one partition of the requests table, so a transition, its audit
+ * entry and a token's use commit in one transaction.
+ */
+export const STORAGE_NAMES = {
+  requestsTable: 'exemptionrequests',
+  openKeysTable: 'openrequestkeys',
+  notifyQueue: 'exemption-notify',
+  applyQueue: 'exemption-apply',
+} as const;

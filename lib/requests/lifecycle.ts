@@ -1,0 +1,61 @@
+import type { AuditEntry, Channel, ExemptionRequest, RequestState } from './model.js';
+
+const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
+  received: ['notified', 'approved', 'rejected', 'cancelled', 'timedOut'],
+  notified: ['approved', 'rejected', 'cancelled', 'timedOut'],
+  approved: ['applying'],
+  rejected: [],
+  cancelled: [],
+  timedOut: [],
+  applying: ['applied', 'failed'],
+  failed: ['applying'],
+  applied: ['expiring', 'expired', 'revoked'],
+  expiring: ['expired', 'revoked'],
+  expired: ['removed'],
+  removed: [],
+  revoked: [],
+};
+
+export class IllegalTransitionError extends Error {
+  constructor(readonly requestId: string, readonly from: RequestState, readonly to: RequestState) {
+    super(`request ${requestId} cannot go from ${from} to ${to}`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+export function canTransition(from: RequestState, to: RequestState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export interface TransitionInput {
+  readonly to: RequestState;
+  readonly actor: string;
+  readonly channel: Channel;
+  readonly at: Date;
+  readonly action?: string;
+  readonly detail?: string;
+  readonly changes?: Partial<Omit<ExemptionRequest, 'id' | 'state' | 'createdAt' | 'updatedAt'>>;
+}
+
+/** Applies a guarded state change and returns the new request with the audit entry that records it. */
+export function transition(
+  request: ExemptionRequest,
+  input: TransitionInput,
+): { request: ExemptionRequest; audit: AuditEntry } {
+  if (!canTransition(request.state, input.to)) {
+    throw new IllegalTransitionError(request.id, request.state, input.to);
+  }
+  const at = input.at.toISOString();
+  const next: ExemptionRequest = { ...request, ...input.changes, state: input.to, updatedAt: at };
+  const audit: AuditEntry = {
+    requestId: request.id,
+    at,
+    actor: input.actor,
+    channel: input.channel,
+    action: input.action ?? input.to,
+    from: request.state,
+    to: input.to,
+    ...(input.detail === undefined ? {} : { detail: input.detail }),
+  };
+  return { request: next, audit };
+}

@@ -1,0 +1,92 @@
+/** The exemption request as stored and as the read API returns it. */
+export const REQUEST_STATES = [
+  'received', 'notified', 'approved', 'rejected', 'cancelled', 'timedOut',
+  'applying', 'applied', 'failed', 'expiring', 'expired', 'removed', 'revoked',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+/** States in which a second request for the same resource and recommendation is a duplicate. */
+export const OPEN_STATES: ReadonlySet<RequestState> = new Set(['received', 'notified', 'approved', 'applying']);
+
+export const EXEMPTION_CATEGORIES = ['Waiver', 'Mitigated'] as const;
+export type ExemptionCategory = (typeof EXEMPTION_CATEGORIES)[number];
+
+/** Where a request or a decision came from; recorded on every audit entry. */
+export type Channel = 'api' | 'defender' | 'review-page' | 'notify-worker' | 'apply-worker';
+
+export interface RecommendationRef {
+  /** Assessment key (the Defender recommendation's name); absent when an assignment was named directly. */
+  readonly assessmentKey?: string;
+  readonly displayName: string;
+  readonly policyDefinitionId?: string;
+  readonly severity?: string;
+  readonly portalLink?: string;
+}
+
+/** A policy assignment at or above a resource that contains the recommendation's policy. */
+export interface ResolvedAssignment {
+  readonly policyAssignmentId: string;
+  readonly displayName?: string;
+  /** Empty when the assignment is of the policy itself rather than an initiative. */
+  readonly policyDefinitionReferenceIds: readonly string[];
+}
+
+export interface ExemptionTarget {
+  readonly resourceId: string;
+  readonly assignments: readonly ResolvedAssignment[];
+}
+
+export interface CreatedExemption {
+  readonly id: string;
+  readonly resourceId: string;
+  readonly policyAssignmentId: string;
+}
+
+export interface Decision {
+  readonly outcome: 'approved' | 'rejected';
+  readonly by: string;
+  readonly at: string;
+  readonly channel: Channel;
+  readonly comment?: string;
+}
+
+export interface ArmFailure {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ExemptionRequest {
+  readonly id: string;
+  readonly state: RequestState;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly source: Channel;
+  readonly subscriptionId: string;
+  readonly recommendation: RecommendationRef;
+  readonly targets: readonly ExemptionTarget[];
+  readonly category: ExemptionCategory;
+  readonly justification: string;
+  /** ISO 8601 UTC. */
+  readonly expiresOn: string;
+  readonly requestedBy: string;
+  readonly ticketRef?: string;
+  /** Lower-cased addresses that were sent a review link; only they (and configured approvers) may decide. */
+  readonly approvers: readonly string[];
+  readonly decision?: Decision;
+  readonly exemptions: readonly CreatedExemption[];
+  readonly lastError?: ArmFailure;
+  /** Same value for requests about the same resources and recommendation. */
+  readonly dedupeKey: string;
+}
+
+export interface AuditEntry {
+  readonly requestId: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly channel: Channel;
+  readonly action: string;
+  readonly from?: RequestState;
+  readonly to?: RequestState;
+  readonly detail?: string;
+}
