@@ -4,11 +4,14 @@ import type { WorkQueue } from './work-queue.js';
 export class StorageWorkQueue<T> implements WorkQueue<T> {
   private ready: Promise<unknown> | undefined;
 
-  constructor(private readonly queue: QueueClient) {}
+  constructor(private readonly queue: QueueClient, private readonly createIfMissing: boolean) {}
 
   async send(message: T): Promise<void> {
-    this.ready ??= this.queue.createIfNotExists();
-    await this.ready;
+    if (this.createIfMissing) {
+      this.ready ??= this.queue.createIfNotExists();
+      await this.ready;
+    }
+    // host.json sets messageEncoding "none", so the trigger reads the JSON text as sent.
     await this.queue.sendMessage(JSON.stringify(message));
   }
 }

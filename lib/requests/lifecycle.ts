@@ -59,3 +59,19 @@ export function transition(
   };
   return { request: next, audit };
 }
+
+/** An audit entry that changes data but not the state (approvers found, a note from a worker). */
+export function annotate(
+  request: ExemptionRequest,
+  input: Omit<TransitionInput, 'to'> & { action: string },
+): { request: ExemptionRequest; audit: AuditEntry } {
+  const at = input.at.toISOString();
+  const next: ExemptionRequest = { ...request, ...input.changes, updatedAt: at };
+  return {
+    request: next,
+    audit: {
+      requestId: request.id, at, actor: input.actor, channel: input.channel, action: input.action,
+      ...(input.detail === undefined ? {} : { detail: input.detail }),
+    },
+  };
+}

@@ -5,7 +5,7 @@ export const REQUEST_ROW = 'request';
 export const AUDIT_ROW_PREFIX = 'audit-';
 export const TOKEN_ROW_PREFIX = 'token-';
 
-export interface RequestEntity {
+export type RequestEntity = {
   partitionKey: string;
   rowKey: string;
   state: string;
@@ -14,7 +14,7 @@ export interface RequestEntity {
   createdAt: string;
   /** The whole request as JSON: nested shapes do not map onto table columns. */
   document: string;
-}
+};
 
 export function toRequestEntity(request: ExemptionRequest): RequestEntity {
   return {

@@ -1,4 +1,5 @@
-import { odata, RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { isRestError } from '@azure/core-rest-pipeline';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { OPEN_STATES, type AuditEntry, type ExemptionRequest } from '../requests/model.js';
 import {
   ConcurrencyError, TokenAlreadyUsedError,
@@ -133,5 +134,5 @@ export class TableRequestStore implements RequestStore {
 }
 
 function isStatus(error: unknown, status: number): boolean {
-  return error instanceof RestError && error.statusCode === status;
+  return isRestError(error) && error.statusCode === status;
 }

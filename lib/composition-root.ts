@@ -1,0 +1,106 @@
+import type { TokenCredential } from '@azure/core-auth';
+import type { ArmClientOptions } from './azure/arm-client-options.js';
+import type { ArmGateway } from './azure/arm-gateway.js';
+import { loadSettings, type Settings } from './config/settings.js';
+import { STORAGE_NAMES } from './config/settings-catalog.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { Mailer } from './notify/mailer.js';
+import type { ApplyMessage, NotifyMessage, WorkQueue } from './queue/work-queue.js';
+import type { RequestPorts } from './requests/ports.js';
+import type { RequestStore } from './store/request-store.js';
+import type { StorageConnection } from './store/storage-clients.js';
+
+export interface AppOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+  /** Pipeline retry timings; tests shorten them. */
+  readonly armRetry?: ArmClientOptions['retry'];
+  readonly mailRetryBackoffMs?: number;
+}
+
+/** What the functions get: validated settings and adapters, each built on first use. */
+export interface AppServices {
+  readonly settings: Settings;
+  readonly clock: Clock;
+  store(): Promise<RequestStore>;
+  arm(): Promise<ArmGateway>;
+  mailer(): Promise<Mailer>;
+  notifyQueue(): Promise<WorkQueue<NotifyMessage>>;
+  applyQueue(): Promise<WorkQueue<ApplyMessage>>;
+  ports(): Promise<RequestPorts>;
+}
+
+let current: AppServices | undefined;
+
+/** The process-wide services, built from process.env on first use. */
+export function services(): AppServices {
+  current ??= createServices();
+  return current;
+}
+
+/** Replaces the process-wide services (the dev host and tests point them at Azurite and the simulator). */
+export function configureServices(options: AppOptions): AppServices {
+  current = createServices(options);
+  return current;
+}
+
+export function createServices(options: AppOptions = {}): AppServices {
+  const settings = loadSettings(options.env ?? process.env);
+  const clock = options.clock ?? systemClock;
+  const once = <T>(build: () => Promise<T>): (() => Promise<T>) => {
+    let value: Promise<T> | undefined;
+    return () => (value ??= build().catch((error: unknown) => {
+      value = undefined;
+      throw error;
+    }));
+  };
+  const credential = once(async (): Promise<TokenCredential> => (await import('./azure/credential.js')).credentialFrom(settings.identity));
+  const storage = once(async (): Promise<StorageConnection> => settings.storage.kind === 'connectionString'
+    ? settings.storage
+    : { kind: 'identity', tableServiceUri: settings.storage.tableServiceUri, queueServiceUri: settings.storage.queueServiceUri, credential: await credential() });
+  const queue = <T>(name: string) => once(async (): Promise<WorkQueue<T>> => {
+    const [{ queueClient }, { StorageWorkQueue }] = await Promise.all([import('./store/storage-clients.js'), import('./queue/storage-work-queue.js')]);
+    const connection = await storage();
+    // With the managed identity the queues come from infra; locally (Azurite) we make them.
+    return new StorageWorkQueue<T>(queueClient(connection, name), connection.kind === 'connectionString');
+  });
+
+  const store = once(async (): Promise<RequestStore> => {
+    const [{ tableClient }, { TableRequestStore }] = await Promise.all([import('./store/storage-clients.js'), import('./store/table-request-store.js')]);
+    const connection = await storage();
+    const requests = tableClient(connection, STORAGE_NAMES.requestsTable);
+    const openKeys = tableClient(connection, STORAGE_NAMES.openKeysTable);
+    if (connection.kind === 'connectionString') await Promise.all([requests.createTable(), openKeys.createTable()]);
+    return new TableRequestStore(requests, openKeys);
+  });
+  const arm = once(async (): Promise<ArmGateway> => {
+    const { AzureArmGateway } = await import('./azure/azure-arm-gateway.js');
+    return new AzureArmGateway({ endpoint: settings.armEndpoint, credential: await credential(), ...(options.armRetry ? { retry: options.armRetry } : {}) });
+  });
+  const mailer = once(async (): Promise<Mailer> => {
+    const { RetryingMailer } = await import('./notify/retrying-mailer.js');
+    const backoff = options.mailRetryBackoffMs ?? 2_000;
+    const retry = { attempts: 3, backoffMs: (attempt: number) => backoff * attempt };
+    if (settings.email.transport === 'smtp') {
+      const { SmtpMailer } = await import('./notify/smtp-mailer.js');
+      return new RetryingMailer(new SmtpMailer(settings.email), retry);
+    }
+    const { AcsMailer } = await import('./notify/acs-mailer.js');
+    return new RetryingMailer(new AcsMailer(settings.email.endpoint, await credential(), settings.email.from), retry);
+  });
+  const notifyQueue = queue<NotifyMessage>(STORAGE_NAMES.notifyQueue);
+  const applyQueue = queue<ApplyMessage>(STORAGE_NAMES.applyQueue);
+  return {
+    settings,
+    clock,
+    store,
+    arm,
+    mailer,
+    notifyQueue,
+    applyQueue,
+    async ports() {
+      const [s, a, m, n, q] = await Promise.all([store(), arm(), mailer(), notifyQueue(), applyQueue()]);
+      return { clock, store: s, arm: a, mailer: m, notifyQueue: n, applyQueue: q };
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { SETTINGS, type SettingName, type SettingSpec } from './settings-catalog.js';
+
+type Raw = Readonly<Record<string, string | undefined>>;
+
+export interface Settings {
+  readonly storage:
+    | { readonly kind: 'connectionString'; readonly connectionString: string }
+    | { readonly kind: 'identity'; readonly tableServiceUri: string; readonly queueServiceUri: string; readonly clientId?: string };
+  readonly identity: {
+    readonly clientId?: string;
+    readonly tenantId?: string;
+    readonly clientSecret?: string;
+    readonly authorityHost: string;
+  };
+  readonly armEndpoint: string;
+  readonly publicBaseUrl: string;
+  readonly review: { readonly signingKey: string; readonly linkTtlHours: number; readonly fallbackApprovers: readonly string[] };
+  readonly email:
+    | { readonly transport: 'smtp'; readonly from: string; readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly password?: string }
+    | { readonly transport: 'acs'; readonly from: string; readonly endpoint: string };
+  readonly limits: {
+    readonly maxBodyBytes: number;
+    readonly maxResourcesPerRequest: number;
+    readonly maxExpiryDays: number;
+    readonly defaultExpiryDays: number;
+    readonly maxJustificationLength: number;
+    readonly defaultCategory: 'Waiver' | 'Mitigated';
+  };
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid app settings:\n- ${problems.join('\n- ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+const email = z.string().trim().toLowerCase().pipe(z.email());
+
+function schemaFor(spec: SettingSpec): z.ZodType<unknown> {
+  switch (spec.kind) {
+    case 'int': {
+      let n = z.coerce.number().int();
+      if (spec.min !== undefined) n = n.min(spec.min);
+      if (spec.max !== undefined) n = n.max(spec.max);
+      return n;
+    }
+    case 'bool':
+      return z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+    case 'url':
+      return z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
+    case 'enum':
+      return z.enum(spec.values as [string, ...string[]]);
+    case 'emails':
+      return z.string().transform((v) => v.split(/[;,]/).map((s) => s.trim()).filter(Boolean)).pipe(z.array(email));
+    case 'secret':
+      return spec.min === undefined ? z.string().min(1) : z.string().min(spec.min, `must be at least ${spec.min} characters`);
+    case 'string':
+      return z.string().min(1);
+  }
+}
+
+/** Reads and checks every setting; all problems are reported at once, one line each. */
+export function loadSettings(env: Raw): Settings {
+  const problems: string[] = [];
+  const values: Partial<Record<SettingName, unknown>> = {};
+  for (const [name, spec] of Object.entries(SETTINGS) as [SettingName, SettingSpec][]) {
+    const raw = env[name]?.trim() ? env[name] : spec.default;
+    if (raw === undefined) {
+      if (!spec.optional) problems.push(`${name} is required: ${spec.doc}`);
+      continue;
+    }
+    const parsed = schemaFor(spec).safeParse(raw);
+    if (parsed.success) values[name] = parsed.data;
+    else problems.push(`${name} ${spec.kind === 'secret' ? '(value hidden)' : `= "${raw}"`}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  // Every value below was validated against its catalog entry above.
+  const v = values as { [K in SettingName]: any };
+  const storage = storageFrom(v, problems);
+  const emailSettings = emailFrom(v, problems);
+  if (problems.length > 0 || !storage || !emailSettings) throw new SettingsError(problems);
+  return {
+    storage,
+    identity: {
+      authorityHost: v.AZURE_AUTHORITY_HOST,
+      ...optional('clientId', v.AZURE_CLIENT_ID),
+      ...optional('tenantId', v.AZURE_TENANT_ID),
+      ...optional('clientSecret', v.AZURE_CLIENT_SECRET),
+    },
+    armEndpoint: v.ARM_ENDPOINT,
+    publicBaseUrl: v.PUBLIC_BASE_URL,
+    review: { signingKey: v.REVIEW_SIGNING_KEY, linkTtlHours: v.REVIEW_LINK_TTL_HOURS, fallbackApprovers: v.FALLBACK_APPROVERS },
+    email: emailSettings,
+    limits: {
+      maxBodyBytes: v.MAX_BODY_BYTES,
+      maxResourcesPerRequest: v.MAX_RESOURCES_PER_REQUEST,
+      maxExpiryDays: v.MAX_EXPIRY_DAYS,
+      defaultExpiryDays: v.DEFAULT_EXPIRY_DAYS,
+      maxJustificationLength: v.MAX_JUSTIFICATION_LENGTH,
+      defaultCategory: v.DEFAULT_EXEMPTION_CATEGORY,
+    },
+  };
+}
+
+function storageFrom(v: { [K in SettingName]?: any }, problems: string[]): Settings['storage'] | undefined {
+  if (v.AzureWebJobsStorage) return { kind: 'connectionString', connectionString: v.AzureWebJobsStorage };
+  const tableServiceUri = v.AzureWebJobsStorage__tableServiceUri;
+  const queueServiceUri = v.AzureWebJobsStorage__queueServiceUri;
+  if (tableServiceUri && queueServiceUri) {
+    return { kind: 'identity', tableServiceUri, queueServiceUri, ...optional('clientId', v.AzureWebJobsStorage__clientId) };
+  }
+  problems.push('storage: set AzureWebJobsStorage, or both AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri');
+  return undefined;
+}
+
+function emailFrom(v: { [K in SettingName]: any }, problems: string[]): Settings['email'] | undefined {
+  const from: string = v.EMAIL_FROM;
+  if (v.EMAIL_TRANSPORT === 'acs') {
+    if (!v.ACS_ENDPOINT) {
+      problems.push('ACS_ENDPOINT is required when EMAIL_TRANSPORT is "acs"');
+      return undefined;
+    }
+    return { transport: 'acs', from, endpoint: v.ACS_ENDPOINT };
+  }
+  return {
+    transport: 'smtp', from, host: v.SMTP_HOST, port: v.SMTP_PORT, secure: v.SMTP_SECURE,
+    ...optional('user', v.SMTP_USER), ...optional('password', v.SMTP_PASSWORD),
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

@@ -1,0 +1,33 @@
+import { app, type HttpHandler, type HttpMethod, type StorageQueueHandler } from '@azure/functions';
+
+export type FunctionDefinition =
+  | { readonly kind: 'http'; readonly name: string; readonly route: string; readonly methods: readonly HttpMethod[]; readonly authLevel: 'anonymous' | 'function'; readonly handler: HttpHandler }
+  | { readonly kind: 'queue'; readonly name: string; readonly queueName: string; readonly handler: StorageQueueHandler };
+
+/** The queue trigger's storage connection: the host's own, identity-based in Azure. */
+export const QUEUE_CONNECTION = 'AzureWebJobsStorage';
+
+const definitions: FunctionDefinition[] = [];
+
+/**
+ * Registers with the Functions host and remembers the definition, so the local dev host serves exactly
+ * what Azure would.
+ */
+export function defineHttpFunction(definition: Omit<Extract<FunctionDefinition, { kind: 'http' }>, 'kind'>): void {
+  definitions.push({ kind: 'http', ...definition });
+  app.http(definition.name, {
+    route: definition.route,
+    methods: [...definition.methods],
+    authLevel: definition.authLevel,
+    handler: definition.handler,
+  });
+}
+
+export function defineQueueFunction(definition: Omit<Extract<FunctionDefinition, { kind: 'queue' }>, 'kind'>): void {
+  definitions.push({ kind: 'queue', ...definition });
+  app.storageQueue(definition.name, { queueName: definition.queueName, connection: QUEUE_CONNECTION, handler: definition.handler });
+}
+
+export function registeredFunctions(): readonly FunctionDefinition[] {
+  return definitions;
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Must equal host.json extensions.queues.maxDequeueCount (a test keeps them together). */
+export const MAX_DEQUEUE_COUNT = 5;
+
+const messageSchema = z.object({ kind: z.enum(['notify', 'apply']), requestId: z.string().min(1).max(64) });
+
+export type QueueMessage = z.infer<typeof messageSchema>;
+
+/** The host hands over a parsed object for JSON text, a string otherwise. */
+export function readQueueMessage(entry: unknown): QueueMessage | undefined {
+  let value = entry;
+  if (typeof entry === 'string') {
+    try {
+      value = JSON.parse(entry);
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = messageSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function dequeueCountOf(triggerMetadata: Record<string, unknown> | undefined): number {
+  const count = Number(triggerMetadata?.dequeueCount ?? 1);
+  return Number.isFinite(count) && count > 0 ? count : 1;
+}

@@ -1,0 +1,35 @@
+import type { Channel, ExemptionCategory } from './model.js';
+
+/** What the recommendation to exempt is, as the requester named it. */
+export type RecommendationSelector =
+  | { readonly kind: 'assessment'; readonly assessmentKey: string }
+  | { readonly kind: 'assignment'; readonly policyAssignmentId: string; readonly policyDefinitionReferenceIds: readonly string[] };
+
+/** A validated request for an exemption, whatever channel it came through. */
+export interface IntakeCommand {
+  readonly source: Channel;
+  readonly resourceIds: readonly string[];
+  readonly selector: RecommendationSelector;
+  readonly category: ExemptionCategory;
+  readonly justification: string;
+  readonly expiresOn: string;
+  readonly requestedBy: string;
+  readonly ticketRef?: string;
+  /** Facts the Defender event carried; ARM's own answer wins where both exist. */
+  readonly hints?: { readonly displayName?: string; readonly portalLink?: string; readonly severity?: string };
+}
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface IntakeLimits {
+  readonly maxResourcesPerRequest: number;
+  readonly maxExpiryDays: number;
+  readonly defaultExpiryDays: number;
+  readonly maxJustificationLength: number;
+  readonly defaultCategory: ExemptionCategory;
+}
+
+export type ParseResult = { readonly ok: true; readonly command: IntakeCommand } | { readonly ok: false; readonly problems: FieldProblem[] };

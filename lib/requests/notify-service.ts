@@ -1,0 +1,50 @@
+import { reviewRequestEmail } from '../notify/email-content.js';
+import { annotate, transition } from './lifecycle.js';
+import type { RequestPorts } from './ports.js';
+import { reviewLink, type ReviewLinkSettings } from './review-links.js';
+
+export interface NotifySettings extends ReviewLinkSettings {
+  readonly fallbackApprovers: readonly string[];
+}
+
+/**
+ * Emails every approver a personal review link. Approvers are stored before any mail leaves, so a
+ * quick click finds them; a send failure throws and the queue delivers the message again.
+ */
+export async function notifyApprovers(
+  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'mailer'>,
+  settings: NotifySettings,
+  requestId: string,
+): Promise<'notified' | 'skipped' | 'no-approvers'> {
+  let stored = await ports.store.get(requestId);
+  if (!stored || stored.value.state !== 'received') return 'skipped';
+  const request = stored.value;
+  const contacts = await ports.arm.listSecurityContactEmails(request.subscriptionId);
+  const requester = request.requestedBy.toLowerCase();
+  const approvers = [...new Set([...contacts, ...settings.fallbackApprovers.map((a) => a.toLowerCase())])]
+    .filter((address) => address !== requester);
+  if (approvers.length === 0) {
+    const noted = annotate(request, {
+      actor: 'system', channel: 'notify-worker', at: ports.clock.now(), action: 'no-approvers',
+      detail: 'the subscription has no security contacts and no fallback approvers are configured (the requester cannot approve)',
+    });
+    await ports.store.update(noted.request, stored.etag, [noted.audit]);
+    return 'no-approvers';
+  }
+  if (request.approvers.join(';') !== approvers.join(';')) {
+    const noted = annotate(request, {
+      actor: 'system', channel: 'notify-worker', at: ports.clock.now(), action: 'approvers-resolved',
+      detail: approvers.join(', '), changes: { approvers },
+    });
+    stored = await ports.store.update(noted.request, stored.etag, [noted.audit]);
+  }
+  for (const approver of approvers) {
+    const link = reviewLink(settings, request.id, approver, ports.clock.now());
+    await ports.mailer.send({ to: [approver], ...reviewRequestEmail(stored.value, link) });
+  }
+  const notified = transition(stored.value, {
+    to: 'notified', actor: 'system', channel: 'notify-worker', at: ports.clock.now(), detail: `emailed ${approvers.join(', ')}`,
+  });
+  await ports.store.update(notified.request, stored.etag, [notified.audit]);
+  return 'notified';
+}

@@ -1,0 +1,139 @@
+import type { ArmGateway, AssignmentInfo, PolicySetInfo } from '../azure/arm-gateway.js';
+import { isAtOrAbove, normalizeResourceId, sameArmId } from '../azure/resource-id.js';
+import type { RecommendationSelector } from './intake-command.js';
+import type { ExemptionTarget, RecommendationRef, ResolvedAssignment } from './model.js';
+
+/** The request names something Azure cannot map to an exemption; the message says why. */
+export class UnresolvableRequestError extends Error {
+  constructor(message: string, readonly field: string) {
+    super(message);
+    this.name = 'UnresolvableRequestError';
+  }
+}
+
+export interface Resolution {
+  readonly recommendation: RecommendationRef;
+  readonly targets: ExemptionTarget[];
+}
+
+/**
+ * From a recommendation to every policy assignment at or above each resource that contains its policy,
+ * directly or through an initiative, with the matching policyDefinitionReferenceIds. The portal exempts
+ * every such initiative; the API does not, so we do it here.
+ */
+export async function resolveTargets(
+  arm: ArmGateway,
+  resourceIds: readonly string[],
+  selector: RecommendationSelector,
+  hints: { displayName?: string; portalLink?: string; severity?: string } = {},
+): Promise<Resolution> {
+  const sets = new Map<string, Promise<PolicySetInfo | undefined>>();
+  const setOf = (id: string) => {
+    const key = id.toLowerCase();
+    if (!sets.has(key)) sets.set(key, arm.getPolicySetDefinition(id));
+    return sets.get(key)!;
+  };
+
+  if (selector.kind === 'assignment') {
+    const assignment = await arm.getAssignment(selector.policyAssignmentId);
+    if (!assignment) throw new UnresolvableRequestError(`policy assignment ${selector.policyAssignmentId} does not exist`, 'policyAssignmentId');
+    const refs = await checkReferenceIds(assignment, selector.policyDefinitionReferenceIds, setOf);
+    const targets = resourceIds.map((resourceId) => {
+      if (!appliesTo(assignment, resourceId)) {
+        throw new UnresolvableRequestError(`policy assignment ${assignment.id} does not apply to ${resourceId}`, 'policyAssignmentId');
+      }
+      return { resourceId, assignments: [{ policyAssignmentId: assignment.id, policyDefinitionReferenceIds: refs, ...named(assignment) }] };
+    });
+    return { recommendation: { displayName: assignment.displayName ?? assignment.id, ...hintsOnly(hints) }, targets };
+  }
+
+  let recommendation: RecommendationRef | undefined;
+  const targets: ExemptionTarget[] = [];
+  for (const resourceId of resourceIds) {
+    const assessment = await arm.getAssessment(resourceId, selector.assessmentKey);
+    if (!assessment) {
+      throw new UnresolvableRequestError(`no assessment ${selector.assessmentKey} exists on ${resourceId}`, 'assessmentKey');
+    }
+    if (!assessment.policyDefinitionId) {
+      throw new UnresolvableRequestError(`recommendation ${selector.assessmentKey} is not backed by an Azure Policy definition, so it cannot be exempted`, 'assessmentKey');
+    }
+    recommendation ??= {
+      assessmentKey: selector.assessmentKey,
+      displayName: assessment.displayName || hints.displayName || selector.assessmentKey,
+      policyDefinitionId: assessment.policyDefinitionId,
+      ...optional('severity', assessment.severity ?? hints.severity),
+      ...optional('portalLink', assessment.portalLink ?? hints.portalLink),
+    };
+    const assignments = await assignmentsContaining(arm, resourceId, assessment.policyDefinitionId, setOf);
+    if (assignments.length === 0) {
+      throw new UnresolvableRequestError(
+        `no assignment at or above ${resourceId} contains policy ${assessment.policyDefinitionId}`, 'assessmentKey');
+    }
+    targets.push({ resourceId, assignments });
+  }
+  return { recommendation: recommendation!, targets };
+}
+
+async function assignmentsContaining(
+  arm: ArmGateway,
+  resourceId: string,
+  policyDefinitionId: string,
+  setOf: (id: string) => Promise<PolicySetInfo | undefined>,
+): Promise<ResolvedAssignment[]> {
+  const found: ResolvedAssignment[] = [];
+  for (const assignment of await arm.listAssignmentsAbove(resourceId)) {
+    if (!appliesTo(assignment, resourceId)) continue;
+    if (sameArmId(assignment.policyDefinitionId, policyDefinitionId)) {
+      found.push({ policyAssignmentId: assignment.id, policyDefinitionReferenceIds: [], ...named(assignment) });
+      continue;
+    }
+    if (!/\/policySetDefinitions\//i.test(assignment.policyDefinitionId)) continue;
+    const set = await setOf(assignment.policyDefinitionId);
+    const refs = (set?.policyDefinitions ?? [])
+      .filter((ref) => sameArmId(ref.policyDefinitionId, policyDefinitionId))
+      .map((ref) => ref.policyDefinitionReferenceId)
+      .filter((ref): ref is string => typeof ref === 'string');
+    if (refs.length > 0) found.push({ policyAssignmentId: assignment.id, policyDefinitionReferenceIds: refs, ...named(assignment) });
+  }
+  return found;
+}
+
+async function checkReferenceIds(
+  assignment: AssignmentInfo,
+  requested: readonly string[],
+  setOf: (id: string) => Promise<PolicySetInfo | undefined>,
+): Promise<string[]> {
+  const isInitiative = /\/policySetDefinitions\//i.test(assignment.policyDefinitionId);
+  if (!isInitiative) {
+    if (requested.length > 0) {
+      throw new UnresolvableRequestError(`policy assignment ${assignment.id} assigns a single policy; it has no policyDefinitionReferenceIds`, 'policyDefinitionReferenceIds');
+    }
+    return [];
+  }
+  if (requested.length === 0) return [];
+  const set = await setOf(assignment.policyDefinitionId);
+  const known = new Set((set?.policyDefinitions ?? []).map((ref) => ref.policyDefinitionReferenceId?.toLowerCase()));
+  const unknown = requested.filter((ref) => !known.has(ref.toLowerCase()));
+  if (unknown.length > 0) {
+    throw new UnresolvableRequestError(`initiative ${assignment.policyDefinitionId} has no policyDefinitionReferenceIds ${unknown.join(', ')}`, 'policyDefinitionReferenceIds');
+  }
+  return [...requested];
+}
+
+function appliesTo(assignment: AssignmentInfo, resourceId: string): boolean {
+  if (assignment.scope && !isAtOrAbove(assignment.scope, resourceId)) return false;
+  const id = normalizeResourceId(resourceId);
+  return !assignment.notScopes.some((excluded) => isAtOrAbove(excluded, id) && !excluded.toLowerCase().includes('/managementgroups/'));
+}
+
+function named(assignment: AssignmentInfo): { displayName?: string } {
+  return assignment.displayName ? { displayName: assignment.displayName } : {};
+}
+
+function hintsOnly(hints: { portalLink?: string; severity?: string }): Partial<RecommendationRef> {
+  return { ...optional('portalLink', hints.portalLink), ...optional('severity', hints.severity) };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

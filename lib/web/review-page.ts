@@ -1,0 +1,175 @@
+import { portalLink } from '../notify/portal-link.js';
+import { EXEMPTION_CATEGORIES, type ExemptionCategory, type ExemptionRequest, type RequestState } from '../requests/model.js';
+import { formatUtc, isoDate, resourceName } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { page } from './page-shell.js';
+
+/**
+ * The pages an approver sees after following the signed link in the review email. Pure renderers: the
+ * HTTP function checks the link, the approver and the CSRF token, and chooses which page to show.
+ */
+
+export interface ReviewPageView {
+  readonly request: ExemptionRequest;
+  /** The address the signed link was issued to. */
+  readonly approver: string;
+  readonly token: string;
+  readonly csrfToken: string;
+  readonly formAction: string;
+  /** Latest expiry an approver may choose (ISO date or date-time). */
+  readonly maxExpiresOn: string;
+  readonly signedInAs?: string;
+}
+
+export interface DecisionDoneView {
+  readonly request: ExemptionRequest;
+  readonly outcome: 'approved' | 'rejected';
+  readonly by: string;
+}
+
+export interface MessagePageView {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+}
+
+/** Only these states can still be decided; any other shows the facts without the form. */
+const DECIDABLE: ReadonlySet<RequestState> = new Set(['received', 'notified']);
+
+const CATEGORY_HINT: Readonly<Record<ExemptionCategory, string>> = {
+  Waiver: 'Waiver: the risk is accepted for now',
+  Mitigated: 'Mitigated: the intent is met another way',
+};
+
+function stateBadge(state: RequestState): SafeHtml {
+  const tone = state === 'applied' || state === 'approved' ? ' ok' : state === 'rejected' || state === 'failed' ? ' bad' : '';
+  return html`<span class="badge${tone}">${state}</span>`;
+}
+
+function recommendation(request: ExemptionRequest): SafeHtml {
+  const rec = request.recommendation;
+  const link = portalLink(rec.portalLink);
+  return html`${rec.displayName}${link && html` · <a href="${link}" target="_blank" rel="noopener noreferrer">Open in Azure portal</a>`}`;
+}
+
+function resources(request: ExemptionRequest): SafeHtml {
+  return html`<ul class="ids">${request.targets.map((t) => html`<li class="mono">${t.resourceId}</li>`)}</ul>`;
+}
+
+function facts(request: ExemptionRequest): SafeHtml {
+  const rec = request.recommendation;
+  return html`<dl class="facts">
+<dt>${request.targets.length > 1 ? 'Resources' : 'Resource'}</dt><dd data-testid="resources">${resources(request)}</dd>
+<dt>Recommendation</dt><dd data-testid="recommendation">${recommendation(request)}</dd>
+${rec.severity && html`<dt>Severity</dt><dd data-testid="severity">${rec.severity}</dd>`}
+<dt>Requested by</dt><dd data-testid="requestedBy">${request.requestedBy}</dd>
+<dt>Justification</dt><dd class="prewrap" data-testid="justification">${request.justification}</dd>
+${request.ticketRef && html`<dt>Ticket</dt><dd data-testid="ticketRef">${request.ticketRef}</dd>`}
+<dt>Requested category</dt><dd data-testid="requested-category">${request.category}</dd>
+<dt>Requested expiry</dt><dd data-testid="requested-expiresOn">${formatUtc(request.expiresOn)}</dd>
+<dt>Submitted</dt><dd>${formatUtc(request.createdAt)}</dd>
+<dt>Request</dt><dd class="mono">${request.id}</dd>
+</dl>`;
+}
+
+function assignments(request: ExemptionRequest): SafeHtml {
+  const perTarget = request.targets.map((target) => {
+    const rows = target.assignments.map(
+      (a) => html`<tr>
+<td>${a.displayName && html`<div>${a.displayName}</div>`}<div class="mono">${a.policyAssignmentId}</div></td>
+<td class="mono">${a.policyDefinitionReferenceIds.length ? a.policyDefinitionReferenceIds.map((id, i) => html`${i > 0 && html`<br>`}${id}`) : html`<span class="muted">whole assignment (not an initiative)</span>`}</td>
+</tr>`,
+    );
+    return html`<h3 class="mono">${resourceName(target.resourceId)}</h3>
+${rows.length
+  ? html`<table><thead><tr><th scope="col">Policy assignment</th><th scope="col">Policy definition reference ids</th></tr></thead><tbody>${rows}</tbody></table>`
+  : html`<p class="muted">No assignment resolved yet.</p>`}`;
+  });
+  return html`<section aria-labelledby="assignments-heading" data-testid="assignments">
+<h2 id="assignments-heading">Policy assignments to exempt</h2>
+<p class="muted">One exemption is created per assignment that contains the recommendation's policy.</p>
+${perTarget}
+</section>`;
+}
+
+function decisionForm(view: ReviewPageView): SafeHtml {
+  const { request } = view;
+  const options = EXEMPTION_CATEGORIES.map(
+    (c) => html`<option value="${c}"${c === request.category && html` selected`}>${CATEGORY_HINT[c]}</option>`,
+  );
+  const max = isoDate(view.maxExpiresOn);
+  return html`<form method="post" action="${view.formAction}">
+<input type="hidden" name="token" value="${view.token}">
+<input type="hidden" name="csrf" value="${view.csrfToken}">
+<div class="field">
+<label for="category">Exemption category</label>
+<select id="category" name="category">${options}</select>
+</div>
+<div class="field">
+<label for="expiresOn">Expires on (UTC)</label>
+<input type="date" id="expiresOn" name="expiresOn" value="${isoDate(request.expiresOn)}" max="${max}" required aria-describedby="expiresOn-hint">
+<p class="hint" id="expiresOn-hint">Requested ${isoDate(request.expiresOn)}; at most ${max}.</p>
+</div>
+<div class="field">
+<label for="comment">Comment</label>
+<textarea id="comment" name="comment" maxlength="512" rows="3" aria-describedby="comment-hint"></textarea>
+<p class="hint" id="comment-hint">Optional, up to 512 characters; sent to the requester and kept in the audit log.</p>
+</div>
+<div class="actions">
+<button type="submit" id="approve" class="approve" name="decision" value="approve">Approve</button>
+<button type="submit" id="reject" class="reject" name="decision" value="reject" formnovalidate>Reject</button>
+</div>
+</form>`;
+}
+
+export function renderReviewPage(view: ReviewPageView): string {
+  const { request } = view;
+  const decidable = DECIDABLE.has(request.state);
+  const body = html`<main class="card">
+<h1>${request.recommendation.displayName}</h1>
+<p class="muted" data-testid="state">Exemption request · state ${stateBadge(request.state)}</p>
+<section aria-labelledby="request-heading">
+<h2 id="request-heading">Request</h2>
+${facts(request)}
+</section>
+${assignments(request)}
+<section aria-labelledby="decision-heading">
+<h2 id="decision-heading">Your decision</h2>
+<p>Reviewing as <strong data-testid="approver">${view.approver}</strong>${view.signedInAs && html` <span class="muted">(signed in as ${view.signedInAs})</span>`}.</p>
+${decidable
+  ? decisionForm(view)
+  : html`<p class="notice" data-testid="not-decidable">This request is ${request.state}; it can no longer be decided here.</p>`}
+</section>
+</main>`;
+  return page({ title: `Review: ${request.recommendation.displayName}`, body });
+}
+
+export function renderDecisionDone(view: DecisionDoneView): string {
+  const { request, outcome } = view;
+  const approved = outcome === 'approved';
+  const next = approved
+    ? 'The exemptions are being created now. The requester and you will get an email when they exist, or if creating them fails.'
+    : 'No exemption will be created. The requester is notified by email.';
+  const body = html`<main class="card">
+<h1>Request ${outcome}</h1>
+<p class="notice ${approved ? 'ok' : 'bad'}" data-testid="confirmation">You ${outcome} the exemption request as ${view.by}. ${next}</p>
+<h2>Request</h2>
+<dl class="facts">
+<dt>Recommendation</dt><dd>${recommendation(request)}</dd>
+<dt>${request.targets.length > 1 ? 'Resources' : 'Resource'}</dt><dd>${resources(request)}</dd>
+<dt>Requested by</dt><dd>${request.requestedBy}</dd>
+<dt>Request</dt><dd class="mono">${request.id}</dd>
+</dl>
+<p class="muted">You can close this page.</p>
+</main>`;
+  return page({ title: `Request ${outcome}`, body });
+}
+
+export function renderMessagePage(view: MessagePageView): string {
+  const body = html`<main class="card">
+<h1>${view.title}</h1>
+<p class="notice${view.status >= 400 ? ' bad' : ''}" data-testid="message">${view.detail}</p>
+<p class="muted">HTTP ${view.status}</p>
+</main>`;
+  return page({ title: view.title, body });
+}

@@ -1,0 +1,91 @@
+/**
+ * npm run demo — walks the closed loop on the local host against the simulated tenant, as a user would:
+ * a Defender recommendation event arrives, the security contacts are emailed, one opens the review link
+ * and approves, the worker creates the exemptions. Everything it shows is saved under .artifacts/demo/.
+ * `npm run demo -- --keep` leaves the host, Azurite and the simulator running for exploration.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SEED } from '../test/sim/seed-ids.js';
+import type { SimMail } from '../test/sim/index.js';
+import { defenderEvent } from '../test/support/defender-event.js';
+import { freePort } from '../test/support/free-port.js';
+import { startLocalEnvironment } from '../test/support/local-environment.js';
+import { eventually, openReview, reviewLinkIn, submitReview } from '../test/support/review-flow.js';
+import { startLocalHost } from './local-host/start-local-host.js';
+
+const keep = process.argv.includes('--keep');
+const out = join('.artifacts', 'demo');
+let step = 0;
+const say = (title: string, detail?: string) => console.log(`\n${++step}. ${title}${detail ? `\n   ${detail.replace(/\n/g, '\n   ')}` : ''}`);
+
+async function main(): Promise<void> {
+  await mkdir(out, { recursive: true });
+  const port = (await isFree(7071)) ? 7071 : await freePort();
+  const environment = await startLocalEnvironment({ publicBaseUrl: `http://localhost:${port}` });
+  const hostLog: string[] = [];
+  const host = await startLocalHost({ env: environment.env, port, visibilityTimeoutSeconds: 5, pollIntervalMs: 200, log: (line) => hostLog.push(line) });
+  const api = `http://localhost:${port}/api`;
+  say('Started Azurite, the simulated tenant and the local Functions host', `${api}/exemption-requests\nARM: ${environment.sim.armEndpoint}`);
+  try {
+    const { resourceId, assessmentKey } = SEED.twoAssignments;
+    const event = defenderEvent(resourceId, assessmentKey, { extra: { requestedBy: 'dev.owner@contoso.com', justification: 'Reached only through a private endpoint; public network access is disabled.' } });
+    const intake = await fetch(`${api}/exemption-requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const created = await intake.json() as { id: string; state: string; targets: { assignments: { policyAssignmentId: string }[] }[] };
+    if (intake.status !== 202) throw new Error(`intake answered ${intake.status}: ${JSON.stringify(created)}`);
+    say(`The relay posted a Defender recommendation event → ${intake.status}, request ${created.id} (${created.state})`,
+      `resource: ${resourceId}\ncovered by:\n${created.targets[0]!.assignments.map((a) => `  - ${a.policyAssignmentId}`).join('\n')}`);
+
+    const mail = await environment.sim.smtp.waitFor((m) => m.text.includes(created.id), 20_000);
+    const all = environment.sim.smtp.messages().filter((m) => m.text.includes(created.id));
+    await saveMails(all);
+    say(`Security contacts were emailed (${all.length} messages, saved as .eml in ${out})`, all.map((m) => `${m.to.join(', ')}: ${m.subject}`).join('\n'));
+
+    const link = reviewLinkIn(mail);
+    const review = await openReview(link);
+    await writeFile(join(out, 'review-page.html'), review.html);
+    say(`${mail.to[0]} opened the review link → ${review.status}`, `${link.slice(0, 90)}…\n(saved as ${join(out, 'review-page.html')})`);
+
+    const decided = await submitReview(`http://localhost:${port}`, review, { decision: 'approve', comment: 'Accepted until the network migration in Q2.' });
+    say(`and approved → ${decided.status}`);
+
+    const final = await eventually(async () => {
+      const response = await fetch(`${api}/exemption-requests/${created.id}`);
+      const body = await response.json() as { state: string };
+      return ['applied', 'failed'].includes(body.state) ? body : undefined;
+    }, 'the worker to apply the exemptions', 30_000) as { state: string; exemptions: { id: string }[]; auditTrail: { at: string; actor: string; action: string; detail?: string }[]; lastError?: unknown };
+    const exemptions = environment.sim.exemptions().filter((e) => e.properties.metadata?.requestId === created.id);
+    await writeFile(join(out, 'exemptions.json'), JSON.stringify(exemptions, null, 2));
+    say(`The apply worker finished: ${final.state}, ${exemptions.length} exemption(s) in the simulated tenant`, JSON.stringify(exemptions, null, 2));
+    say('Audit trail', final.auditTrail.map((e) => `${e.at}  ${e.action.padEnd(18)} ${e.actor}${e.detail ? ` — ${e.detail}` : ''}`).join('\n'));
+    await saveMails(environment.sim.smtp.messages());
+    if (final.state !== 'applied' || exemptions.length === 0) throw new Error(`the loop did not end with exemptions: ${JSON.stringify(final.lastError)}`);
+    if (environment.sim.violations.length > 0) throw new Error(`requests that broke the ARM specs: ${JSON.stringify(environment.sim.violations)}`);
+    await writeFile(join(out, 'host.log'), hostLog.join('\n'));
+
+    if (keep) {
+      say('Still running (Ctrl+C to stop)', `API: ${api}/exemption-requests\nReview link: ${link}\nARM: ${environment.sim.armEndpoint}\nSMTP sink: ${environment.sim.smtp.host}:${environment.sim.smtp.port}`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
+  } finally {
+    await host.stop();
+    await environment.stop();
+  }
+  console.log('\nDemo finished: exemptions created; everything stopped.');
+}
+
+async function saveMails(mails: readonly SimMail[]): Promise<void> {
+  await Promise.all(mails.map((m, i) => writeFile(join(out, `mail-${String(i + 1).padStart(2, '0')}.eml`), m.raw)));
+}
+
+async function isFree(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(`\nDemo failed: ${String((error as Error)?.stack ?? error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+/**
+ * npm run dev — serves every function on http://localhost:7071/api/... (what `func start` uses) with the
+ * queue triggers running, against the simulated tenant and Azurite unless real settings are given:
+ * set ARM_ENDPOINT (and the rest, see local.settings.sample.json) in the environment or in
+ * local.settings.json to use a real tenant.
+ */
+import { readFile } from 'node:fs/promises';
+import { startLocalHost } from './local-host/start-local-host.js';
+import { startLocalEnvironment } from '../test/support/local-environment.js';
+
+const port = Number(process.env.PORT ?? 7071);
+
+async function localSettings(): Promise<Record<string, string>> {
+  try {
+    const file = JSON.parse(await readFile('local.settings.json', 'utf8')) as { Values?: Record<string, string> };
+    return file.Values ?? {};
+  } catch {
+    return {};
+  }
+}
+
+async function main(): Promise<void> {
+  const configured = { ...(await localSettings()), ...definedEnv() };
+  const useRealTenant = Boolean(configured.ARM_ENDPOINT);
+  const environment = useRealTenant ? undefined : await startLocalEnvironment({ publicBaseUrl: `http://localhost:${port}` });
+  // On the simulator every setting points at it; a real tenant takes what was configured.
+  const env = environment ? environment.env : configured;
+  const host = await startLocalHost({ env, port });
+  console.log(`exemption-broker dev host on http://localhost:${port}/api/`);
+  for (const f of host.functions) {
+    console.log(f.kind === 'http' ? `  ${f.name}: [${f.methods.join(',')}] http://localhost:${port}/api/${f.route}` : `  ${f.name}: queue ${f.queueName}`);
+  }
+  if (environment) {
+    console.log(`simulated tenant: ARM ${environment.sim.armEndpoint}, SMTP sink ${environment.sim.smtp.host}:${environment.sim.smtp.port}`);
+  }
+  const stop = async () => {
+    await host.stop();
+    await environment?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function definedEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && /^(Azure|AZURE_|ARM_|PUBLIC_|REVIEW_|FALLBACK_|EMAIL_|ACS_|SMTP_|MAX_|DEFAULT_|WEBHOOK_|BOT_)/.test(e[0])));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

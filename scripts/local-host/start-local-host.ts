@@ -1,0 +1,104 @@
+import { createServer } from 'node:http';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { configureServices, type AppOptions } from '../../lib/composition-root.js';
+import { registeredFunctions, type FunctionDefinition } from '../../lib/host/function-registry.js';
+import { invokeHttp } from './http-bridge.js';
+import { QueuePump } from './queue-pump.js';
+import { matchRoute } from './route-table.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface LocalHostOptions {
+  /** App settings, as local.settings.json's Values would give them. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly port: number;
+  /** Queue redelivery delay; the host default is 30 s, tests use 1 s. */
+  readonly visibilityTimeoutSeconds?: number;
+  readonly pollIntervalMs?: number;
+  readonly armRetry?: AppOptions['armRetry'];
+  readonly mailRetryBackoffMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalHost {
+  readonly baseUrl: string;
+  readonly functions: readonly FunctionDefinition[];
+  stop(): Promise<void>;
+}
+
+interface HostJson {
+  extensions?: { http?: { routePrefix?: string }; queues?: { maxDequeueCount?: number; messageEncoding?: string } };
+}
+
+/**
+ * Serves every registered function the way `func start` would (http://localhost:7071/api/...), with the
+ * queue triggers running against the storage in AzureWebJobsStorage.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  configureServices({
+    env: options.env,
+    ...(options.armRetry ? { armRetry: options.armRetry } : {}),
+    ...(options.mailRetryBackoffMs === undefined ? {} : { mailRetryBackoffMs: options.mailRetryBackoffMs }),
+  });
+  const functions = await loadFunctionDefinitions();
+  const hostJson = JSON.parse(await readFile(join(ROOT, 'host.json'), 'utf8')) as HostJson;
+  const routePrefix = hostJson.extensions?.http?.routePrefix ?? 'api';
+  const http = functions.filter((f): f is Extract<FunctionDefinition, { kind: 'http' }> => f.kind === 'http');
+
+  const server = createServer((incoming, outgoing) => {
+    const url = new URL(incoming.url ?? '/', `http://${incoming.headers.host ?? '127.0.0.1'}`);
+    const match = matchRoute(http, routePrefix, incoming.method ?? 'GET', url.pathname);
+    if (match === undefined) return void outgoing.writeHead(404).end();
+    if (match === 'method-not-allowed') return void outgoing.writeHead(405).end();
+    // Like `func start`, function keys are not enforced locally.
+    void invokeHttp(match.definition.handler, match.definition.name, incoming, outgoing, url, match.params, log);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+
+  const connectionString = options.env.AzureWebJobsStorage;
+  if (!connectionString) throw new Error('the local host runs queue triggers against AzureWebJobsStorage (a connection string)');
+  const pumps = functions
+    .filter((f): f is Extract<FunctionDefinition, { kind: 'queue' }> => f.kind === 'queue')
+    .map((f) => new QueuePump({
+      connectionString,
+      queueName: f.queueName,
+      functionName: f.name,
+      handler: f.handler,
+      maxDequeueCount: hostJson.extensions?.queues?.maxDequeueCount ?? 5,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      log,
+    }));
+  await Promise.all(pumps.map((pump) => pump.start()));
+
+  return {
+    baseUrl: `http://127.0.0.1:${options.port}`,
+    functions,
+    async stop() {
+      await Promise.all(pumps.map((pump) => pump.stop()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}
+
+/** Imports every module in functions/, which registers itself, exactly as the Functions host loads them. */
+async function loadFunctionDefinitions(): Promise<readonly FunctionDefinition[]> {
+  const dir = join(ROOT, 'functions');
+  const files = (await readdir(dir)).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'));
+  const warn = console.warn;
+  // Outside the Functions host the library warns that registration is skipped; that is expected here.
+  console.warn = (...args: unknown[]) => (String(args[0]).includes('test mode') ? undefined : warn(...args));
+  try {
+    for (const file of files.sort()) await import(pathToFileURL(join(dir, file)).href);
+  } finally {
+    console.warn = warn;
+  }
+  return registeredFunctions();
+}

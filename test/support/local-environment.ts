@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { startSimTenant, trustSimCertificate, type SimTenant } from '../sim/index.js';
+import { startAzurite, type AzuriteHandle } from './azurite.js';
+
+export interface LocalEnvironment {
+  readonly sim: SimTenant;
+  readonly azurite: AzuriteHandle;
+  /** App settings pointing every adapter at Azurite and the simulated tenant. */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Azurite plus the simulated tenant, and the app settings that point the real SDK clients at them:
+ * the same wiring the tests, the dev host and the demo use.
+ */
+export async function startLocalEnvironment(options: { publicBaseUrl: string; extraEnv?: Record<string, string> }): Promise<LocalEnvironment> {
+  const [sim, azurite] = await Promise.all([startSimTenant(), startAzurite()]);
+  trustSimCertificate(sim.caCertPem);
+  const env: Record<string, string> = {
+    AzureWebJobsStorage: azurite.connectionString,
+    AZURE_TENANT_ID: sim.credentials.tenantId,
+    AZURE_CLIENT_ID: sim.credentials.clientId,
+    AZURE_CLIENT_SECRET: sim.credentials.clientSecret,
+    AZURE_AUTHORITY_HOST: sim.authorityHost,
+    ARM_ENDPOINT: sim.armEndpoint,
+    PUBLIC_BASE_URL: options.publicBaseUrl,
+    REVIEW_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    EMAIL_TRANSPORT: 'smtp',
+    EMAIL_FROM: 'exemption-broker@contoso.example',
+    SMTP_HOST: sim.smtp.host,
+    SMTP_PORT: String(sim.smtp.port),
+    SMTP_SECURE: 'false',
+    ...options.extraEnv,
+  };
+  return {
+    sim,
+    azurite,
+    env,
+    async stop() {
+      await Promise.allSettled([sim.close(), azurite.stop()]);
+    },
+  };
+}
