@@ -36,8 +36,12 @@ async function main(): Promise<void> {
     say(`The relay posted a Defender recommendation event → ${intake.status}, request ${created.id} (${created.state})`,
       `resource: ${resourceId}\ncovered by:\n${created.targets[0]!.assignments.map((a) => `  - ${a.policyAssignmentId}`).join('\n')}`);
 
-    const mail = await environment.sim.smtp.waitFor((m) => m.text.includes(created.id), 20_000);
+    const notified = await eventually(async () => {
+      const body = await (await fetch(`${api}/exemption-requests/${created.id}`)).json() as { state: string; approvers: string[] };
+      return body.state === 'notified' ? body : undefined;
+    }, 'the approvers to be emailed', 20_000);
     const all = environment.sim.smtp.messages().filter((m) => m.text.includes(created.id));
+    const mail = all.find((m) => m.to.includes(notified.approvers[0]!))!;
     await saveMails(all);
     say(`Security contacts were emailed (${all.length} messages, saved as .eml in ${out})`, all.map((m) => `${m.to.join(', ')}: ${m.subject}`).join('\n'));
 
@@ -61,7 +65,6 @@ async function main(): Promise<void> {
     await saveMails(environment.sim.smtp.messages());
     if (final.state !== 'applied' || exemptions.length === 0) throw new Error(`the loop did not end with exemptions: ${JSON.stringify(final.lastError)}`);
     if (environment.sim.violations.length > 0) throw new Error(`requests that broke the ARM specs: ${JSON.stringify(environment.sim.violations)}`);
-    await writeFile(join(out, 'host.log'), hostLog.join('\n'));
 
     if (keep) {
       say('Still running (Ctrl+C to stop)', `API: ${api}/exemption-requests\nReview link: ${link}\nARM: ${environment.sim.armEndpoint}\nSMTP sink: ${environment.sim.smtp.host}:${environment.sim.smtp.port}`);
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
   } finally {
     await host.stop();
     await environment.stop();
+    await writeFile(join(out, 'host.log'), hostLog.join('\n'));
   }
   console.log('\nDemo finished: exemptions created; everything stopped.');
 }

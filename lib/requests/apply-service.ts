@@ -2,6 +2,7 @@ import { ArmError, toArmError } from '../azure/arm-error.js';
 import { exemptionName } from '../azure/policy-exemption.js';
 import { appliedEmail, failedEmail } from '../notify/email-content.js';
 import type { Mailer } from '../notify/mailer.js';
+import { deliverable } from '../notify/recipients.js';
 import { exemptionProperties } from './exemption-properties.js';
 import { transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
@@ -72,7 +73,7 @@ function failure(error: ArmError): ExemptionRequest['lastError'] {
 
 /** Result emails are a courtesy: the stored state is the record, so a mail failure does not undo it. */
 async function tell(mailer: Mailer, to: (string | undefined)[], mail: { subject: string; html: string; text: string }): Promise<void> {
-  const recipients = [...new Set(to.filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()))];
+  const recipients = deliverable(to);
   if (recipients.length === 0) return;
   await mailer.send({ to: recipients, ...mail }).catch(() => undefined);
 }

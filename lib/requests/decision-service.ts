@@ -1,4 +1,5 @@
 import { rejectedEmail } from '../notify/email-content.js';
+import { deliverable } from '../notify/recipients.js';
 import { ConcurrencyError, TokenAlreadyUsedError } from '../store/request-store.js';
 import type { ReviewClaims } from '../web/review-token.js';
 import { transition } from './lifecycle.js';
@@ -82,7 +83,9 @@ export async function decide(
   if (approved) {
     await ports.applyQueue.send({ kind: 'apply', requestId: request.id });
   } else {
-    await ports.mailer.send({ to: [request.requestedBy], ...rejectedEmail(saved.value) }).catch(() => undefined);
+    // The stored decision is the record; telling the requester is a courtesy that may fail.
+    const to = deliverable([request.requestedBy]);
+    if (to.length > 0) await ports.mailer.send({ to, ...rejectedEmail(saved.value) }).catch(() => undefined);
   }
   return saved.value;
 }

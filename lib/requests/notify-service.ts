@@ -1,5 +1,7 @@
 import { reviewRequestEmail } from '../notify/email-content.js';
+import { ConcurrencyError, type Versioned } from '../store/request-store.js';
 import { annotate, transition } from './lifecycle.js';
+import type { ExemptionRequest } from './model.js';
 import type { RequestPorts } from './ports.js';
 import { reviewLink, type ReviewLinkSettings } from './review-links.js';
 
@@ -42,9 +44,32 @@ export async function notifyApprovers(
     const link = reviewLink(settings, request.id, approver, ports.clock.now());
     await ports.mailer.send({ to: [approver], ...reviewRequestEmail(stored.value, link) });
   }
-  const notified = transition(stored.value, {
-    to: 'notified', actor: 'system', channel: 'notify-worker', at: ports.clock.now(), detail: `emailed ${approvers.join(', ')}`,
-  });
-  await ports.store.update(notified.request, stored.etag, [notified.audit]);
+  await recordNotified(ports, stored, `emailed ${approvers.join(', ')}`);
   return 'notified';
+}
+
+/**
+ * An approver may decide before this worker records the emails (the link works at once). Then the state
+ * has moved on; the emails are still recorded, as an audit entry without a state change.
+ */
+async function recordNotified(
+  ports: Pick<RequestPorts, 'clock' | 'store'>,
+  stored: Versioned<ExemptionRequest>,
+  detail: string,
+): Promise<void> {
+  let current = stored;
+  for (;;) {
+    const change = current.value.state === 'received'
+      ? transition(current.value, { to: 'notified', actor: 'system', channel: 'notify-worker', at: ports.clock.now(), detail })
+      : annotate(current.value, { actor: 'system', channel: 'notify-worker', at: ports.clock.now(), action: 'notified', detail });
+    try {
+      await ports.store.update(change.request, current.etag, [change.audit]);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      const reloaded = await ports.store.get(current.value.id);
+      if (!reloaded) return;
+      current = reloaded;
+    }
+  }
 }

@@ -1,6 +1,9 @@
-import { HttpRequest, HttpResponse, InvocationContext, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+import functions, { type HttpHandler, type HttpResponseInit } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
+// The package is CommonJS; under Node's ESM loader its classes are reachable only through the default export.
+const { HttpRequest, HttpResponse, InvocationContext } = functions;
 
 /** Carries a Node request to a Functions handler and its answer back, as the host would. */
 export async function invokeHttp(
@@ -27,7 +30,7 @@ export async function invokeHttp(
     ...(body.length > 0 ? { body: { bytes: body } } : {}),
   });
   const context = new InvocationContext({ invocationId: randomUUID(), functionName, logHandler: (level, ...args) => log(`[${functionName}] ${level}: ${args.map(String).join(' ')}`) });
-  let result: HttpResponseInit | HttpResponse | void;
+  let result: HttpResponseInit | InstanceType<typeof HttpResponse> | void;
   try {
     result = await handler(request, context);
   } catch (error) {

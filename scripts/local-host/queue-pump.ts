@@ -1,5 +1,7 @@
-import { InvocationContext, type StorageQueueHandler } from '@azure/functions';
+import functions, { type StorageQueueHandler } from '@azure/functions';
 import { QueueClient } from '@azure/storage-queue';
+
+const { InvocationContext } = functions;
 
 export interface QueuePumpOptions {
   readonly connectionString: string;

@@ -27,3 +27,14 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * Browser suites run when Chromium is there; in CI its absence is a failure, elsewhere a visible skip
+ * (the README says to install Debian's chromium package).
+ */
+export function browserSuiteMode(): 'run' | 'skip' | 'fail' {
+  if (chromiumAvailable()) return 'run';
+  if (process.env.CI) return 'fail';
+  console.warn(`Chromium not found at ${chromiumPath()}: browser tests skipped (apt-get install chromium, or set CHROMIUM_PATH).`);
+  return 'skip';
+}
