@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STORAGE_NAMES } from '../../../lib/config/settings-catalog.js';
+import { registeredFunctions } from '../../../lib/host/function-registry.js';
+
+const root = new URL('../../../', import.meta.url);
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+
+beforeAll(async () => {
+  for (const file of readdirSync(new URL('functions/', root)).filter((f) => f.endsWith('.ts'))) {
+    await import(new URL(`functions/${file}`, root).href);
+  }
+});
+
+describe('registered functions', () => {
+  it('are one per file in functions/, with unique names', () => {
+    const files = readdirSync(new URL('functions/', root)).filter((f) => f.endsWith('.ts'));
+    const names = registeredFunctions().map((f) => f.name);
+    expect(names).toHaveLength(files.length);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('serve the HTTP routes the README documents, with the documented auth', () => {
+    const http = registeredFunctions().flatMap((f) => (f.kind === 'http' ? f.methods.map((m) => `${m} /api/${f.route} ${f.authLevel}`) : []));
+    expect(http.sort()).toEqual([
+      'GET /api/exemption-requests function',
+      'GET /api/exemption-requests/{id} function',
+      'GET /api/review anonymous',
+      'POST /api/exemption-requests function',
+      'POST /api/review anonymous',
+    ]);
+    for (const route of http) {
+      const [method, path] = route.split(' ');
+      expect(readme).toContain(`\`${method} ${path}`);
+    }
+  });
+
+  it('trigger on the queues the app sends to', () => {
+    const queues = registeredFunctions().flatMap((f) => (f.kind === 'queue' ? [`${f.name}:${f.queueName}`] : []));
+    expect(queues.sort()).toEqual([`applyWorker:${STORAGE_NAMES.applyQueue}`, `notifyWorker:${STORAGE_NAMES.notifyQueue}`]);
+  });
+});
