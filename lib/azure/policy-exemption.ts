@@ -33,6 +33,10 @@ export function exemptionName(requestId: string, resourceId: string, policyAssig
   return `eb-${digest.slice(0, 40)}`;
 }
 
+/** Shortens to at most `max` UTF-16 units (ARM's measure) without splitting a surrogate pair. */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }

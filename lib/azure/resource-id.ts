@@ -12,7 +12,7 @@ export interface ParsedResourceId {
   };
 }
 
-const SUBSCRIPTION = /^\/subscriptions\/([0-9a-f-]{36})(?:\/|$)/i;
+const SUBSCRIPTION = /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
 
 export function normalizeResourceId(id: string): string {
   return `/${id.trim().replace(/^\/+|\/+$/g, '')}`;
@@ -33,7 +33,8 @@ export function parseResourceId(raw: string): ParsedResourceId | undefined {
   // /subscriptions/s/resourceGroups/rg/providers/Ns/type/name[/childType/childName]...
   if (segments[4]?.toLowerCase() !== 'providers') return undefined;
   const rest = segments.slice(5);
-  if (rest.length < 3 || rest.length % 2 === 0) return undefined;
+  // Extension resources (a second /providers/) are not exemption targets.
+  if (rest.length < 3 || rest.length % 2 === 0 || rest.some((s) => s.toLowerCase() === 'providers')) return undefined;
   const [providerNamespace, ...typeNamePairs] = rest as [string, ...string[]];
   const name = typeNamePairs[typeNamePairs.length - 1]!;
   const resourceType = typeNamePairs[typeNamePairs.length - 2]!;

@@ -21,7 +21,7 @@ export function intakeFields(limits: IntakeLimits, now: Date) {
     requestedBy: z.string().trim().toLowerCase().pipe(z.email('must be the requester\'s email address')),
     ticketRef: z.string().trim().min(1).max(128).optional(),
     assessmentKey: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be an assessment key (the recommendation\'s GUID)'),
-    policyAssignmentId: z.string().trim().max(1024).regex(/\/providers\/Microsoft\.Authorization\/policyAssignments\/[^/]+$/i, 'must be a policy assignment id'),
+    policyAssignmentId: z.string().trim().max(1024).transform((id) => id.replace(/\/+$/, '')).pipe(z.string().regex(/\/providers\/Microsoft\.Authorization\/policyAssignments\/[^/]+$/i, 'must be a policy assignment id')),
     policyDefinitionReferenceIds: z.array(z.string().trim().min(1).max(128)).max(100).default([]),
   };
 }

@@ -11,8 +11,12 @@ export function hmac(key: Buffer, data: string): Buffer {
   return createHmac('sha256', key).update(data).digest();
 }
 
-/** Constant-time comparison of a presented base64url MAC with the expected bytes. */
+/**
+ * Constant-time comparison of a presented base64url MAC with the expected one, as text: decoding first
+ * would let several spellings of the same bytes pass.
+ */
 export function macMatches(expected: Buffer, presented: string): boolean {
-  const given = Buffer.from(presented, 'base64url');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const wanted = Buffer.from(expected.toString('base64url'));
+  const given = Buffer.from(presented);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

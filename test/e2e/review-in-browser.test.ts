@@ -72,7 +72,7 @@ describe.skipIf(mode === 'skip')('the emailed review link in Chromium', () => {
     await page.goto(reviewLinkIn(mail));
     expect(await page.getByTestId('justification').textContent()).toContain(hostile);
     expect(await page.getByTestId('ticketRef').textContent()).toContain('<svg onload=');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('script, img[src=x], svg').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

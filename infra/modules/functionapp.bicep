@@ -1,0 +1,147 @@
+// Flex Consumption (FC1) plan + the function app on Node 22. Everything the app reads is set
+// here (the contract is lib/config/settings-catalog.ts); secrets are Key Vault references
+// resolved with the user-assigned identity. Local-run settings (connection strings, client
+// secrets, SMTP credentials) are deliberately absent.
+param name string
+param planName string
+param location string
+param tags object = {}
+param identityId string
+param identityClientId string
+param identityTenantId string
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param storageTableEndpoint string
+param deploymentContainerName string
+param applicationInsightsConnectionString string
+param reviewSigningKeyUri string
+param jiraWebhookSecretUri string
+param standardWebhookSecretUri string
+param acsEndpoint string
+param emailFrom string
+param armEndpoint string
+param authorityHost string
+param fallbackApprovers string
+param defaultExpiryDays int
+param maxExpiryDays int
+param defaultExemptionCategory string
+@description('Public zip of the built app (npm run package); empty when azd deploys the code.')
+param packageUri string
+@secure()
+param relayFunctionKey string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd finds the app to deploy to by this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Without a system-assigned identity, Key Vault references must name the identity to use.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: 40
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+    AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+    AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    AZURE_CLIENT_ID: identityClientId
+    ARM_ENDPOINT: armEndpoint
+    AZURE_AUTHORITY_HOST: authorityHost
+    PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
+    REVIEW_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${reviewSigningKeyUri})'
+    FALLBACK_APPROVERS: fallbackApprovers
+    EMAIL_TRANSPORT: 'acs'
+    EMAIL_FROM: emailFrom
+    ACS_ENDPOINT: acsEndpoint
+    DEFAULT_EXPIRY_DAYS: string(defaultExpiryDays)
+    MAX_EXPIRY_DAYS: string(maxExpiryDays)
+    DEFAULT_EXEMPTION_CATEGORY: defaultExemptionCategory
+    WEBHOOK_SECRET_JIRA: '@Microsoft.KeyVault(SecretUri=${jiraWebhookSecretUri})'
+    WEBHOOK_SECRET_STANDARD: '@Microsoft.KeyVault(SecretUri=${standardWebhookSecretUri})'
+    BOT_APP_ID: identityClientId
+    BOT_TENANT_ID: identityTenantId
+  }
+}
+
+// The Deploy to Azure path: pull the released zip so one click ends with running code.
+resource packageDeploy 'Microsoft.Web/sites/extensions@2024-04-01' = if (!empty(packageUri)) {
+  parent: site
+  name: 'onedeploy'
+  properties: {
+    packageUri: packageUri
+    remoteBuild: false
+  }
+  dependsOn: [
+    appSettings
+  ]
+}
+
+// Host key the relay Logic App sends as x-functions-key; created here so nobody copies keys.
+resource relayKey 'Microsoft.Web/sites/host/functionKeys@2024-04-01' = {
+  name: '${site.name}/default/relay'
+  properties: {
+    name: 'relay'
+    value: relayFunctionKey
+  }
+  dependsOn: [
+    appSettings
+    packageDeploy
+  ]
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

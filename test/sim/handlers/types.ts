@@ -1,0 +1,32 @@
+import type { SpecOperation } from '../spec/routes.js';
+import type { TenantState } from '../state/tenant-state.js';
+
+export interface Principal {
+  clientId: string;
+  objectId: string;
+}
+
+export interface HandlerContext {
+  state: TenantState;
+  op: SpecOperation;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+  principal: Principal;
+  now: Date;
+}
+
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /**
+   * The body is a bare JSON array standing in for the spec's `{ value: [...] }` list (old API
+   * behaviour the seed asks for): the response self-check validates it wrapped.
+   */
+  bareArray?: boolean;
+}
+
+export type Handler = (ctx: HandlerContext) => HandlerResult;
+
+export const ok = (body: unknown, status = 200): HandlerResult => ({ status, body });

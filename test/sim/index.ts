@@ -1,0 +1,73 @@
+// The simulated Azure tenant: Entra token endpoint + spec-driven ARM over HTTPS, and an SMTP sink.
+//
+//   const sim = await startSimTenant();
+//   trustSimCertificate(sim.caCertPem);              // this process; children: NODE_EXTRA_CA_CERTS=await writeCaFile(dir, pem)
+//   const cred = new ClientSecretCredential(sim.credentials.tenantId, sim.credentials.clientId,
+//     sim.credentials.clientSecret, { authorityHost: sim.authorityHost, disableInstanceDiscovery: true });
+//   ... point the app's ARM endpoint at sim.armEndpoint ...
+//   expect(sim.violations).toEqual([]);
+//   await sim.close();
+import { readFile } from 'node:fs/promises';
+import { RateLimiter } from './arm/rate-limit.js';
+import { EntraSim } from './entra.js';
+import { FaultRegistry } from './faults.js';
+import type { SimSeed } from './seed-types.js';
+import { startHttpsServer } from './server.js';
+import { startSmtpSink } from './smtp.js';
+import { loadServedSpecs } from './spec/load.js';
+import { RouteTable } from './spec/routes.js';
+import { SpecValidator } from './spec/validate.js';
+import { TenantState } from './state/tenant-state.js';
+import { makeCertificate } from './tls.js';
+import type { SimOptions, SimRequestRecord, SimTenant, SimViolation } from './types.js';
+
+export type {
+  FaultKind, FaultSpec, PolicyExemptionResource, SimMail, SimOptions, SimProblem, SimRequestRecord, SimSmtp,
+  SimTenant, SimViolation, SystemData,
+} from './types.js';
+export type * from './seed-types.js';
+export { SEED } from './seed-ids.js';
+export { trustSimCertificate, writeCaFile } from './tls.js';
+
+export async function loadDefaultSeed(): Promise<SimSeed> {
+  return JSON.parse(await readFile(new URL('./seed.json', import.meta.url), 'utf8')) as SimSeed;
+}
+
+export async function startSimTenant(options: SimOptions = {}): Promise<SimTenant> {
+  const host = options.host ?? '127.0.0.1';
+  const [seed, specs, cert, smtp] = await Promise.all([
+    options.seed ? Promise.resolve(structuredClone(options.seed)) : loadDefaultSeed(),
+    loadServedSpecs(),
+    makeCertificate(),
+    startSmtpSink(host),
+  ]);
+  const state = new TenantState(seed);
+  const requests: SimRequestRecord[] = [];
+  const violations: SimViolation[] = [];
+  const faults = new FaultRegistry();
+  let baseUrl = '';
+  const entra = new EntraSim(seed, () => baseUrl);
+
+  const https = await startHttpsServer(cert, host, {
+    state, entra, validator: new SpecValidator(), rateLimiter: new RateLimiter(), violations,
+    validateResponses: options.validateResponses ?? true,
+    enforceRateLimits: options.enforceRateLimits ?? false,
+    routes: new RouteTable(specs), faults, requests,
+  });
+  baseUrl = https.url;
+
+  return {
+    armEndpoint: https.url,
+    authorityHost: https.url,
+    caCertPem: cert.certPem,
+    credentials: { tenantId: seed.tenantId, clientId: seed.client.clientId, clientSecret: seed.client.clientSecret },
+    smtp: { host: smtp.host, port: smtp.port, messages: smtp.messages, waitFor: smtp.waitFor, clear: smtp.clear, refuseNext: smtp.refuseNext },
+    faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
+    requests,
+    violations,
+    exemptions: () => [...state.exemptions.values()].map((e) => structuredClone(e)),
+    close: async () => {
+      await Promise.all([https.close(), smtp.close()]);
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Well-known ids of test/sim/seed.json, named by the role they play in tests.
+// A unit test checks that every id here exists in the seed, so the two cannot drift apart silently.
+
+const S1 = '3f2b8c1d-6e4a-4b7f-9c2d-8a1e5f3b7c90';
+const S2 = '9a7e4d2c-1b3f-4e8a-b6c5-2d9f0e1a3b47';
+const S3 = 'c5d1e9b3-7f2a-4a6c-8e4d-1b0f3a5c7e92';
+const BUILTIN_POLICY = '/providers/Microsoft.Authorization/policyDefinitions/';
+const assignment = (scope: string, name: string): string => `${scope}/providers/Microsoft.Authorization/policyAssignments/${name}`;
+const res = (sub: string, rg: string, type: string, name: string): string =>
+  `/subscriptions/${sub}/resourceGroups/${rg}/providers/${type}/${name}`;
+
+export const SEED = {
+  tenantId: '7d3c1f5e-2b4a-4c8e-9f61-0a5b3e2d1c47',
+  clientId: '4f8e2a61-93b7-4d0c-a5e2-6c1b9f7d3e08',
+  clientObjectId: 'b2c4e6f8-1a3b-4c5d-8e9f-0a1b2c3d4e5f',
+  managementGroup: 'contoso',
+
+  subscriptions: {
+    /** Contoso Production: contacts answered as `{ value: [...] }`. */
+    production: S1,
+    /** Contoso Shared Services: contacts answered as a bare JSON array (2020-01-01-preview behaviour). */
+    shared: S2,
+    /** Contoso Sandbox: no security contacts at all (fallback approvers apply). */
+    sandbox: S3,
+  },
+  contactsShape: { value: S1, array: S2, none: S3 },
+  /** What a correct split/trim/dedupe (case-insensitive) of each subscription's `emails` yields. */
+  contactEmails: {
+    [S1]: ['secops@contoso.com', 'alice.admin@contoso.com', 'bob.approver@contoso.com'],
+    [S2]: ['secops@contoso.com', 'carol.shared@contoso.com'],
+    [S3]: [] as string[],
+  } as Record<string, string[]>,
+
+  mcsbSetDefinitionName: '1f3afdf9-d0c9-4c3d-847f-89da613e70a8',
+  mcsbSetDefinitionId: '/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8',
+  storageBaselineSetDefinitionId: `/subscriptions/${S1}/providers/Microsoft.Authorization/policySetDefinitions/contoso-storage-baseline`,
+
+  assignments: {
+    mcsbProduction: assignment(`/subscriptions/${S1}`, 'SecurityCenterBuiltIn'),
+    mcsbShared: assignment(`/subscriptions/${S2}`, 'SecurityCenterBuiltIn'),
+    mcsbSandbox: assignment(`/subscriptions/${S3}`, 'SecurityCenterBuiltIn'),
+    /** Custom initiative at rg-app-prod that also contains "secure transfer" and "restrict network access". */
+    storageBaselineRg: assignment(`/subscriptions/${S1}/resourceGroups/rg-app-prod`, 'contoso-storage-baseline'),
+    /** Direct (non-initiative) assignment of the JIT policy at the production subscription. */
+    jitDirect: assignment(`/subscriptions/${S1}`, 'contoso-require-jit'),
+    allowedLocationsMg: assignment('/providers/Microsoft.Management/managementGroups/contoso', 'allowed-locations'),
+  },
+
+  policies: {
+    secureTransfer: `${BUILTIN_POLICY}404c3081-a854-4457-ae30-26a93ef643f9`,
+    storageNetwork: `${BUILTIN_POLICY}34c877ad-507e-4c82-993e-3452a6e0ad3c`,
+    jit: `${BUILTIN_POLICY}b0f33259-77d7-4c9e-aac6-3aabcfae693c`,
+    keyVaultSecretExpiry: `${BUILTIN_POLICY}98728c90-32c7-4049-8429-847dc0f4fe37`,
+  },
+
+  resources: {
+    storageProd: res(S1, 'rg-app-prod', 'Microsoft.Storage/storageAccounts', 'stcontosoprod01'),
+    vmProd: res(S1, 'rg-app-prod', 'Microsoft.Compute/virtualMachines', 'vm-app-prod-01'),
+    keyVaultProd: res(S1, 'rg-app-prod', 'Microsoft.KeyVault/vaults', 'kv-contoso-prod-01'),
+    sqlDatabaseProd: `/subscriptions/${S1}/resourceGroups/rg-app-prod/providers/Microsoft.Sql/servers/sql-contoso-prod/databases/appdb`,
+    storageData: res(S1, 'rg-data-prod', 'Microsoft.Storage/storageAccounts', 'stcontosodata01'),
+    storageShared: res(S2, 'rg-shared-network', 'Microsoft.Storage/storageAccounts', 'stcontososhared01'),
+    storageRestricted: res(S2, 'rg-restricted-finance', 'Microsoft.Storage/storageAccounts', 'stfinancerestricted01'),
+    vmSandbox: res(S3, 'rg-sandbox', 'Microsoft.Compute/virtualMachines', 'vm-sandbox-01'),
+  },
+
+  assessmentKeys: {
+    secureTransfer: '1c5de8e1-f68d-6a17-e0d2-ec259c42768c',
+    storageNetwork: 'ad4f3ff1-30eb-5042-16ed-27198f640b8d',
+    jit: '805651bc-6ecd-4c73-9b55-97a19d0582d0',
+    systemUpdates: '4ab6e3c5-74dd-8b35-9ab9-f61b30875b27',
+    keyVaultSoftDelete: '78211c00-15a9-336e-17c4-0b48613dadf4',
+    keyVaultSecretExpiry: '14257785-9437-97fa-11ae-898cfb24302b',
+    sqlTde: '651967bf-044e-4bde-8376-3e08e0600105',
+  },
+
+  /** stcontosoprod01 + "secure transfer": covered by MCSB at the subscription AND the storage baseline at its resource group. */
+  twoAssignments: {
+    resourceId: res(S1, 'rg-app-prod', 'Microsoft.Storage/storageAccounts', 'stcontosoprod01'),
+    assessmentKey: '1c5de8e1-f68d-6a17-e0d2-ec259c42768c',
+    expected: [
+      { policyAssignmentId: assignment(`/subscriptions/${S1}`, 'SecurityCenterBuiltIn'), policyDefinitionReferenceIds: ['secureTransferToStorageAccountMonitoring'] },
+      { policyAssignmentId: assignment(`/subscriptions/${S1}/resourceGroups/rg-app-prod`, 'contoso-storage-baseline'), policyDefinitionReferenceIds: ['storage-secure-transfer'] },
+    ],
+  },
+  /** vm-app-prod-01 + JIT: MCSB (initiative, one reference id) and a direct policy assignment (no reference ids). */
+  initiativeAndDirect: {
+    resourceId: res(S1, 'rg-app-prod', 'Microsoft.Compute/virtualMachines', 'vm-app-prod-01'),
+    assessmentKey: '805651bc-6ecd-4c73-9b55-97a19d0582d0',
+  },
+  /** kv-contoso-prod-01 + "secrets should expire": no assignment contains that policy. */
+  unresolvable: {
+    resourceId: res(S1, 'rg-app-prod', 'Microsoft.KeyVault/vaults', 'kv-contoso-prod-01'),
+    assessmentKey: '14257785-9437-97fa-11ae-898cfb24302b',
+  },
+  /** The client lacks policyAssignments/exempt/action here and below: exemption PUTs answer 403 AuthorizationFailed. */
+  deniedScope: `/subscriptions/${S2}/resourceGroups/rg-restricted-finance`,
+  deniedResource: {
+    resourceId: res(S2, 'rg-restricted-finance', 'Microsoft.Storage/storageAccounts', 'stfinancerestricted01'),
+    assessmentKey: '1c5de8e1-f68d-6a17-e0d2-ec259c42768c',
+  },
+
+  exemptions: {
+    /** Expired (2025-01-31): still listed, filtered out by excludeExpired(). */
+    expiredKeyVault: `${res(S1, 'rg-app-prod', 'Microsoft.KeyVault/vaults', 'kv-contoso-prod-01')}/providers/Microsoft.Authorization/policyExemptions/kv-soft-delete-legacy`,
+    /** Broker-managed, expires 5 days after the sim starts. */
+    expiringSoonVm: `${res(S1, 'rg-app-prod', 'Microsoft.Compute/virtualMachines', 'vm-app-prod-01')}/providers/Microsoft.Authorization/policyExemptions/eb-seed-0001-securitycenterbuiltin`,
+    /** Not managed by the broker, no expiry. */
+    sharedRg: `/subscriptions/${S2}/resourceGroups/rg-shared-network/providers/Microsoft.Authorization/policyExemptions/shared-network-storage-waiver`,
+  },
+} as const;

@@ -1,0 +1,145 @@
+// In-memory tenant built from the seed: topology (management groups → subscriptions → resource groups →
+// resources), policy objects, assessments, contacts and the mutable exemption store.
+import type {
+  SeedAssessment, SeedPolicyAssignment, SeedPolicyDefinition, SeedPolicySetDefinition, SeedSubscription, SimSeed,
+} from '../seed-types.js';
+import type { PolicyExemptionResource } from '../types.js';
+import { idKey, managementGroupId, normalizeId, parentWithinSubscription, parseScope } from './scope.js';
+
+const DAY_MS = 86_400_000;
+
+export class TenantState {
+  readonly seed: SimSeed;
+  /** lowercased id → canonical id, for every scope that exists (MGs, subscriptions, groups, resources). */
+  private readonly scopes = new Map<string, string>();
+  private readonly mgOfSubscription = new Map<string, string>();
+  readonly subscriptions = new Map<string, SeedSubscription>();
+  readonly policyDefinitions = new Map<string, SeedPolicyDefinition>();
+  readonly policySetDefinitions = new Map<string, SeedPolicySetDefinition>();
+  readonly policyAssignments = new Map<string, SeedPolicyAssignment>();
+  readonly assessments: SeedAssessment[];
+  readonly exemptions = new Map<string, PolicyExemptionResource>();
+
+  constructor(seed: SimSeed, now: Date = new Date()) {
+    this.seed = seed;
+    for (const mg of seed.managementGroups ?? []) {
+      this.addScope(managementGroupId(mg.name));
+      for (const sub of mg.subscriptionIds) this.mgOfSubscription.set(sub.toLowerCase(), managementGroupId(mg.name));
+    }
+    for (const sub of seed.subscriptions) {
+      this.subscriptions.set(sub.subscriptionId.toLowerCase(), sub);
+      const subId = `/subscriptions/${sub.subscriptionId}`;
+      this.addScope(subId);
+      for (const rg of sub.resourceGroups) {
+        const rgId = `${subId}/resourceGroups/${rg.name}`;
+        this.addScope(rgId);
+        for (const r of rg.resources) this.addScope(resourceId(rgId, r.type, r.name));
+      }
+    }
+    for (const d of seed.policyDefinitions) this.policyDefinitions.set(idKey(d.id), d);
+    for (const d of seed.policySetDefinitions) this.policySetDefinitions.set(idKey(d.id), d);
+    for (const a of seed.policyAssignments) this.policyAssignments.set(idKey(a.id), a);
+    this.assessments = seed.assessments;
+    for (const e of seed.exemptions ?? []) {
+      const id = `${normalizeId(e.scope)}/providers/Microsoft.Authorization/policyExemptions/${e.name}`;
+      const expiresOn = e.expiresOn ?? (e.expiresInDays !== undefined
+        ? new Date(now.getTime() + e.expiresInDays * DAY_MS).toISOString() : undefined);
+      const createdAt = e.createdAt ?? now.toISOString();
+      const createdBy = e.createdBy ?? seed.client.clientId;
+      const createdByType = e.createdBy?.includes('@') ? 'User' as const : 'Application' as const;
+      this.exemptions.set(idKey(id), {
+        id, name: e.name, type: 'Microsoft.Authorization/policyExemptions',
+        systemData: { createdBy, createdByType, createdAt, lastModifiedBy: createdBy, lastModifiedByType: createdByType, lastModifiedAt: createdAt },
+        properties: {
+          policyAssignmentId: e.policyAssignmentId,
+          ...(e.policyDefinitionReferenceIds ? { policyDefinitionReferenceIds: e.policyDefinitionReferenceIds } : {}),
+          exemptionCategory: e.exemptionCategory,
+          ...(expiresOn ? { expiresOn } : {}),
+          ...(e.displayName !== undefined ? { displayName: e.displayName } : {}),
+          ...(e.description !== undefined ? { description: e.description } : {}),
+          ...(e.metadata ? { metadata: e.metadata } : {}),
+          assignmentScopeValidation: 'Default',
+        },
+      });
+    }
+  }
+
+  private addScope(id: string): void {
+    this.scopes.set(idKey(id), normalizeId(id));
+  }
+
+  /** Canonical casing of an existing scope, or undefined. The tenant root always exists. */
+  canonical(id: string): string | undefined {
+    const n = normalizeId(id);
+    return n === '/' ? '/' : this.scopes.get(n.toLowerCase());
+  }
+
+  /** `id` itself, then every containing scope up to the outermost management group. */
+  ancestorsOrSelf(id: string): string[] {
+    const chain: string[] = [];
+    let cur: string | undefined = this.canonical(id) ?? normalizeId(id);
+    while (cur) {
+      chain.push(cur);
+      const parsed = parseScope(cur);
+      if (parsed.kind === 'subscription') cur = this.mgOfSubscription.get(parsed.subscriptionId!.toLowerCase());
+      else if (parsed.kind === 'managementGroup' || parsed.kind === 'tenant') cur = undefined;
+      else cur = parentWithinSubscription(cur);
+      if (cur) cur = this.canonical(cur) ?? normalizeId(cur);
+    }
+    return chain;
+  }
+
+  /** True when `inner` equals `outer` or lies below it. */
+  isAtOrBelow(inner: string, outer: string): boolean {
+    const key = idKey(outer);
+    return this.ancestorsOrSelf(inner).some((s) => idKey(s) === key);
+  }
+
+  /** Why the scope is missing, in ARM's vocabulary, or undefined when it exists. */
+  missingScopeError(id: string): { code: string; message: string } | undefined {
+    if (this.canonical(id)) return undefined;
+    const s = parseScope(id);
+    if (s.subscriptionId && !this.subscriptions.has(s.subscriptionId.toLowerCase())) {
+      return { code: 'SubscriptionNotFound', message: `The subscription '${s.subscriptionId}' could not be found.` };
+    }
+    if (s.kind === 'resourceGroup' || (s.kind === 'resource' && s.resourceGroup && !this.canonical(`/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}`))) {
+      return { code: 'ResourceGroupNotFound', message: `Resource group '${s.resourceGroup}' could not be found.` };
+    }
+    if (s.kind === 'managementGroup') {
+      return { code: 'ManagementGroupNotFound', message: `The management group '${s.managementGroup}' could not be found.` };
+    }
+    return { code: 'ResourceNotFound', message: `The Resource '${describeResource(s.id)}' under resource group '${s.resourceGroup ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix` };
+  }
+
+  /** The policy definition ids an assignment applies: its policy, or every member of its initiative. */
+  assignmentMembers(a: SeedPolicyAssignment): { set?: SeedPolicySetDefinition; members: Array<{ policyDefinitionId: string; referenceId?: string }> } {
+    const set = this.policySetDefinitions.get(idKey(a.policyDefinitionId));
+    if (!set) return { members: [{ policyDefinitionId: a.policyDefinitionId }] };
+    return { set, members: set.policyDefinitions.map((p) => ({ policyDefinitionId: p.policyDefinitionId, referenceId: p.policyDefinitionReferenceId })) };
+  }
+
+  /** True when the client may not perform policyAssignments/exempt/action at `scope`. */
+  exemptDenied(scope: string): boolean {
+    return (this.seed.deniedExemptScopes ?? []).some((d) => this.isAtOrBelow(scope, d));
+  }
+
+  location(id: string): string | undefined {
+    const s = parseScope(id);
+    const sub = s.subscriptionId ? this.subscriptions.get(s.subscriptionId.toLowerCase()) : undefined;
+    return sub?.resourceGroups.find((g) => g.name.toLowerCase() === s.resourceGroup?.toLowerCase())?.location;
+  }
+}
+
+export function resourceId(resourceGroupId: string, type: string, name: string): string {
+  // Nested: type "Microsoft.Sql/servers/databases", name "server/db" → .../Microsoft.Sql/servers/server/databases/db
+  const [ns, ...types] = type.split('/');
+  const names = name.split('/');
+  const pairs = types.flatMap((t, i) => [t, names[i] ?? '']);
+  return `${resourceGroupId}/providers/${ns}/${pairs.join('/')}`;
+}
+
+function describeResource(id: string): string {
+  const parts = normalizeId(id).split('/').filter(Boolean);
+  const at = parts.map((p) => p.toLowerCase()).lastIndexOf('providers');
+  return at >= 0 ? parts.slice(at + 1).join('/') : id;
+}

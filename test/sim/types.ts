@@ -1,0 +1,120 @@
+// Public contract of the simulated tenant. Tests, the dev host and the demo code against these types.
+import type { SimSeed } from './seed-types.js';
+
+export interface SimOptions {
+  /** Replaces test/sim/seed.json entirely. */
+  seed?: SimSeed;
+  /** Check every ARM response body the sim sends against the spec (violations go to `sim.violations`). Default true. */
+  validateResponses?: boolean;
+  /** Actually answer 429 when the per-principal token buckets run dry. Default false (headers only). */
+  enforceRateLimits?: boolean;
+  /** Bind address. Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface SimTenant {
+  armEndpoint: string;
+  authorityHost: string;
+  caCertPem: string;
+  credentials: { tenantId: string; clientId: string; clientSecret: string };
+  smtp: SimSmtp;
+  faults: { add(f: FaultSpec): void; clear(): void };
+  requests: SimRequestRecord[];
+  violations: SimViolation[];
+  exemptions(): PolicyExemptionResource[];
+  close(): Promise<void>;
+}
+
+export interface SimSmtp {
+  host: string;
+  port: number;
+  messages(): SimMail[];
+  waitFor(predicate: (m: SimMail) => boolean, timeoutMs?: number): Promise<SimMail>;
+  clear(): void;
+  /** The next `count` messages are refused with 451 (a temporary failure), to exercise retries. */
+  refuseNext(count: number): void;
+}
+
+export interface SimMail {
+  raw: string;
+  /** Address of the From header (falls back to the envelope sender). */
+  from: string;
+  /** Envelope recipients: To, Cc and Bcc as the server received them. */
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  receivedAt: Date;
+}
+
+export type FaultKind = 'latency' | 'throttle' | 'error' | 'drop';
+
+export interface FaultSpec {
+  operationId?: string;
+  method?: string;
+  pathIncludes?: string;
+  /** How many matching requests the fault hits before it is used up. */
+  times: number;
+  kind: FaultKind;
+  latencyMs?: number;
+  retryAfterSeconds?: number;
+  /** Status for kind 'error'; default 503. */
+  status?: number;
+}
+
+export interface SimRequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  /** Matched operation, or a pseudo id for non-ARM routes (Entra_*), or undefined when nothing matched. */
+  operationId: string | undefined;
+  apiVersion: string | undefined;
+  /** 0 when the connection was dropped on purpose. */
+  status: number;
+  clientId?: string;
+  at: Date;
+}
+
+export interface SimViolation {
+  method: string;
+  url: string;
+  /** 'request' = the client sent something the spec or a documented limit forbids; 'response' = the sim's own answer broke its spec. */
+  kind: 'request' | 'response';
+  operationId?: string;
+  problems: SimProblem[];
+}
+
+export interface SimProblem {
+  /** JSON pointer into the body, or `query.<name>` / `path.<name>`. */
+  target: string;
+  message: string;
+  keyword?: string;
+}
+
+export interface SystemData {
+  createdBy?: string;
+  createdByType?: 'User' | 'Application' | 'ManagedIdentity' | 'Key';
+  createdAt?: string;
+  lastModifiedBy?: string;
+  lastModifiedByType?: 'User' | 'Application' | 'ManagedIdentity' | 'Key';
+  lastModifiedAt?: string;
+}
+
+export interface PolicyExemptionResource {
+  id: string;
+  name: string;
+  type: 'Microsoft.Authorization/policyExemptions';
+  systemData: SystemData;
+  properties: {
+    policyAssignmentId: string;
+    policyDefinitionReferenceIds?: string[];
+    exemptionCategory: 'Waiver' | 'Mitigated';
+    expiresOn?: string | null;
+    displayName?: string | null;
+    description?: string | null;
+    metadata?: Record<string, unknown> | null;
+    resourceSelectors?: unknown[] | null;
+    assignmentScopeValidation?: 'Default' | 'DoNotValidate';
+  };
+}

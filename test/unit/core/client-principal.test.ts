@@ -1,0 +1,58 @@
+import { HttpRequest } from '@azure/functions';
+import { describe, expect, it } from 'vitest';
+import { signedInUser } from '../../../lib/web/client-principal.js';
+
+function request(headers: Record<string, string> = {}): HttpRequest {
+  return new HttpRequest({ method: 'GET', url: 'http://localhost/api/review', headers });
+}
+
+function principal(claims: { typ: string; val: string }[]): string {
+  return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims, name_typ: 'name', role_typ: 'roles' })).toString('base64');
+}
+
+describe('signedInUser', () => {
+  it('reads x-ms-client-principal-name, trimmed and lower-cased', () => {
+    expect(signedInUser(request({ 'x-ms-client-principal-name': '  Approver@Contoso.com ' }))).toBe('approver@contoso.com');
+  });
+
+  it.each([
+    'preferred_username',
+    'upn',
+    'email',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  ])('reads the %s claim of x-ms-client-principal', (typ) => {
+    const encoded = principal([{ typ: 'name', val: 'Approver Person' }, { typ, val: 'Approver@Contoso.com' }]);
+    expect(signedInUser(request({ 'x-ms-client-principal': encoded }))).toBe('approver@contoso.com');
+  });
+
+  it('prefers the principal-name header over the encoded principal', () => {
+    const encoded = principal([{ typ: 'preferred_username', val: 'other@contoso.com' }]);
+    expect(signedInUser(request({ 'x-ms-client-principal-name': 'approver@contoso.com', 'x-ms-client-principal': encoded })))
+      .toBe('approver@contoso.com');
+  });
+
+  it('falls back to the encoded principal when the name header is blank', () => {
+    const encoded = principal([{ typ: 'upn', val: 'approver@contoso.com' }]);
+    expect(signedInUser(request({ 'x-ms-client-principal-name': '   ', 'x-ms-client-principal': encoded }))).toBe('approver@contoso.com');
+  });
+
+  it('returns undefined when the principal carries no usable claim', () => {
+    expect(signedInUser(request({ 'x-ms-client-principal': principal([{ typ: 'name', val: 'Approver Person' }]) }))).toBeUndefined();
+    expect(signedInUser(request({ 'x-ms-client-principal': principal([{ typ: 'upn', val: '' }]) }))).toBeUndefined();
+    expect(signedInUser(request({ 'x-ms-client-principal': Buffer.from('{}').toString('base64') }))).toBeUndefined();
+  });
+
+  it.each([
+    ['text that is not base64 JSON', 'garbage!!'],
+    ['base64 of text that is not JSON', Buffer.from('not json').toString('base64')],
+    ['base64 of JSON null', Buffer.from('null').toString('base64')],
+    ['base64 of claims that are not a list', Buffer.from('{"claims":"upn"}').toString('base64')],
+  ])('returns undefined for %s', (_label, value) => {
+    expect(signedInUser(request({ 'x-ms-client-principal': value }))).toBeUndefined();
+  });
+
+  it('returns undefined without authentication headers', () => {
+    expect(signedInUser(request())).toBeUndefined();
+  });
+});
