@@ -1,6 +1,6 @@
 /**
  * npm run bench — intake latency and throughput on the local host against Azurite and the simulated
- * tenant, printed as JSON. Each request names a different resource/reference pair, so every one is
+ * tenant, printed as JSON. Each request names a different resource set or reference id, so every one is
  * resolved through ARM and stored (no duplicate short-cut). Bounded: N requests, C at a time, loopback only.
  */
 import { SEED } from '../test/sim/seed-ids.js';
@@ -8,7 +8,7 @@ import { freePort } from '../test/support/free-port.js';
 import { startLocalEnvironment } from '../test/support/local-environment.js';
 import { startLocalHost } from './local-host/start-local-host.js';
 
-const total = Number(process.argv[2] ?? 200);
+const total = Number(process.argv[2] ?? 180);
 const concurrency = Number(process.argv[3] ?? 8);
 
 async function main(): Promise<void> {
@@ -19,21 +19,24 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   const resources = [SEED.resources.storageProd, SEED.resources.storageData, SEED.resources.vmProd, SEED.resources.keyVaultProd, SEED.resources.sqlDatabaseProd];
+  const references = ['secureTransferToStorageAccountMonitoring', 'storageAccountShouldRestrictNetworkAccessMonitoring', 'jitNetworkAccessMonitoring', 'systemUpdatesMonitoringEffect', 'keyVaultsSoftDeleteMonitoring', 'sqlDbEncryptionMonitoring'];
+  const distinct = (2 ** resources.length - 1) * references.length;
+  if (total > distinct) throw new Error(`at most ${distinct} distinct requests can be made from the seed`);
   let next = 0;
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < total) {
       const i = next++;
+      // A different non-empty subset of resources, or another reference id, per request: no duplicates.
+      const subset = (i % (2 ** resources.length - 1)) + 1;
       const body = {
-        resourceIds: [resources[i % resources.length]!],
+        resourceIds: resources.filter((_, bit) => subset & (1 << bit)),
         policyAssignmentId: SEED.assignments.mcsbProduction,
-        policyDefinitionReferenceIds: [`secureTransferToStorageAccountMonitoring`],
+        policyDefinitionReferenceIds: [references[Math.floor(i / (2 ** resources.length - 1))]!],
         justification: `benchmark request ${i}`,
         requestedBy: `owner${i}@contoso.com`,
         ticketRef: `BENCH-${i}`,
       };
-      // Distinct dedupe keys: vary the resource set.
-      if (i >= resources.length) body.resourceIds.push(resources[(i + 1 + Math.floor(i / resources.length)) % resources.length]!);
       const t0 = performance.now();
       const response = await fetch(`${host.baseUrl}/api/exemption-requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       await response.arrayBuffer();
