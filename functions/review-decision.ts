@@ -35,7 +35,7 @@ export async function submitReviewDecision(request: HttpRequest, context: Invoca
   }
   const signedInAs = signedInUser(request);
   try {
-    const ports = { clock: app.clock, store: await app.store(), mailer: await app.mailer(), applyQueue: await app.applyQueue() };
+    const ports = { clock: app.clock, store: await app.store(), mailer: await app.mailer(), applyQueue: await app.applyQueue(), warn: (m: string) => context.warn(m) };
     const decided = await decide(ports, { fallbackApprovers: app.settings.review.fallbackApprovers, maxExpiryDays: app.settings.limits.maxExpiryDays }, {
       claims: link.claims,
       outcome: decision,

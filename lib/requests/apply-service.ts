@@ -22,7 +22,7 @@ export type ApplyOutcome = 'applied' | 'failed' | 'skipped';
  * delivery, end the request in `failed` with the ARM error kept.
  */
 export async function applyExemptions(
-  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'mailer'>,
+  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'mailer' | 'warn'>,
   requestId: string,
   delivery: Delivery,
 ): Promise<ApplyOutcome> {
@@ -54,7 +54,7 @@ export async function applyExemptions(
       changes: { lastError: failure(armError), exemptions: created },
     });
     const saved = await ports.store.update(failed.request, stored.etag, [failed.audit]);
-    await tell(ports.mailer, [request.decision?.by], failedEmail(saved.value));
+    await tell(ports, [request.decision?.by], failedEmail(saved.value));
     return 'failed';
   }
   const applied = transition(request, {
@@ -63,7 +63,7 @@ export async function applyExemptions(
     changes: { exemptions: created },
   });
   const saved = await ports.store.update(applied.request, stored.etag, [applied.audit]);
-  await tell(ports.mailer, [request.requestedBy, request.decision?.by], appliedEmail(saved.value));
+  await tell(ports, [request.requestedBy, request.decision?.by], appliedEmail(saved.value));
   return 'applied';
 }
 
@@ -72,8 +72,14 @@ function failure(error: ArmError): ExemptionRequest['lastError'] {
 }
 
 /** Result emails are a courtesy: the stored state is the record, so a mail failure does not undo it. */
-async function tell(mailer: Mailer, to: (string | undefined)[], mail: { subject: string; html: string; text: string }): Promise<void> {
+async function tell(
+  ports: { mailer: Mailer; warn?: (message: string) => void },
+  to: (string | undefined)[],
+  mail: { subject: string; html: string; text: string },
+): Promise<void> {
   const recipients = deliverable(to);
   if (recipients.length === 0) return;
-  await mailer.send({ to: recipients, ...mail }).catch(() => undefined);
+  await ports.mailer.send({ to: recipients, ...mail }).catch((error: unknown) => {
+    ports.warn?.(`could not email ${recipients.join(', ')} "${mail.subject}": ${String((error as Error)?.message ?? error)}`);
+  });
 }

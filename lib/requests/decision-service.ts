@@ -43,7 +43,7 @@ export function checkApprover(request: ExemptionRequest, claims: ReviewClaims, f
 }
 
 export async function decide(
-  ports: Pick<RequestPorts, 'clock' | 'store' | 'mailer' | 'applyQueue'>,
+  ports: Pick<RequestPorts, 'clock' | 'store' | 'mailer' | 'applyQueue' | 'warn'>,
   settings: { fallbackApprovers: readonly string[]; maxExpiryDays: number },
   input: DecisionInput,
 ): Promise<ExemptionRequest> {
@@ -85,7 +85,11 @@ export async function decide(
   } else {
     // The stored decision is the record; telling the requester is a courtesy that may fail.
     const to = deliverable([request.requestedBy]);
-    if (to.length > 0) await ports.mailer.send({ to, ...rejectedEmail(saved.value) }).catch(() => undefined);
+    if (to.length > 0) {
+      await ports.mailer.send({ to, ...rejectedEmail(saved.value) }).catch((error: unknown) => {
+        ports.warn?.(`could not tell ${to.join(', ')} of the rejection: ${String((error as Error)?.message ?? error)}`);
+      });
+    }
   }
   return saved.value;
 }

@@ -1,3 +1,4 @@
+import { subscriptionOf } from '../azure/resource-id.js';
 import type { IntakeCommand } from './intake-command.js';
 import type { ExemptionRequest } from './model.js';
 import type { RequestPorts } from './ports.js';
@@ -26,7 +27,7 @@ export async function submitRequest(
     createdAt: at,
     updatedAt: at,
     source: command.source,
-    subscriptionId: command.resourceIds[0]!.split('/')[2]!.toLowerCase(),
+    subscriptionId: subscriptionOf(command.resourceIds[0]!)!,
     recommendation: resolution.recommendation,
     targets: resolution.targets,
     category: command.category,

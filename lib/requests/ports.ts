@@ -12,4 +12,6 @@ export interface RequestPorts {
   readonly mailer: Mailer;
   readonly notifyQueue: WorkQueue<NotifyMessage>;
   readonly applyQueue: WorkQueue<ApplyMessage>;
+  /** Where a worker reports what went wrong without failing (the function's log in Azure). */
+  readonly warn?: (message: string) => void;
 }

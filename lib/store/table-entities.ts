@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AuditEntry, ExemptionRequest } from '../requests/model.js';
 
 /** Row keys inside a request's partition: the request itself, its audit entries and used tokens. */
@@ -33,11 +34,14 @@ export function fromRequestEntity(entity: { document?: unknown }): ExemptionRequ
   return JSON.parse(entity.document) as ExemptionRequest;
 }
 
-/** Audit row keys sort in the order entries were written, ties broken by a counter. */
-export function auditEntity(entry: AuditEntry, sequence: number) {
+/**
+ * Audit row keys sort in the order entries were written: by time, then by position within one write;
+ * the random tail keeps two instances writing in the same millisecond from colliding.
+ */
+export function auditEntity(entry: AuditEntry, position: number) {
   return {
     partitionKey: entry.requestId,
-    rowKey: `${AUDIT_ROW_PREFIX}${entry.at}-${String(sequence).padStart(4, '0')}`,
+    rowKey: `${AUDIT_ROW_PREFIX}${entry.at}-${position}-${randomBytes(4).toString('hex')}`,
     document: JSON.stringify(entry),
   };
 }

@@ -18,8 +18,6 @@ const OPEN_KEY_ROW = 'open';
  * leaves the open states.
  */
 export class TableRequestStore implements RequestStore {
-  private auditSequence = 0;
-
   constructor(private readonly requests: TableClient, private readonly openKeys: TableClient) {}
 
   async create(request: ExemptionRequest, audit: AuditEntry): Promise<CreateOutcome> {
@@ -34,7 +32,7 @@ export class TableRequestStore implements RequestStore {
     }
     const actions: TransactionAction[] = [
       ['create', toRequestEntity(request)],
-      ['create', auditEntity(audit, this.nextSequence())],
+      ['create', auditEntity(audit, 0)],
     ];
     await this.requests.submitTransaction(actions);
     const stored = await this.get(request.id);
@@ -59,7 +57,7 @@ export class TableRequestStore implements RequestStore {
     options: { consumeToken?: string } = {},
   ): Promise<Versioned<ExemptionRequest>> {
     const actions: TransactionAction[] = [['update', toRequestEntity(request), 'Replace', { etag }]];
-    for (const entry of audit) actions.push(['create', auditEntity(entry, this.nextSequence())]);
+    audit.forEach((entry, position) => actions.push(['create', auditEntity(entry, position)]));
     if (options.consumeToken) actions.push(['create', tokenEntity(request.id, options.consumeToken, request.updatedAt)]);
     try {
       await this.requests.submitTransaction(actions);
@@ -125,11 +123,6 @@ export class TableRequestStore implements RequestStore {
     } catch (error) {
       if (!isStatus(error, 404) && !isStatus(error, 412)) throw error;
     }
-  }
-
-  private nextSequence(): number {
-    this.auditSequence = (this.auditSequence + 1) % 10_000;
-    return this.auditSequence;
   }
 }
 
