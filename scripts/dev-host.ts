@@ -30,16 +30,31 @@ async function main(): Promise<void> {
   for (const f of host.functions) {
     console.log(f.kind === 'http' ? `  ${f.name}: [${f.methods.join(',')}] http://localhost:${port}/api/${f.route}` : `  ${f.name}: queue ${f.queueName}`);
   }
+  let shown = 0;
+  const showMail = environment && setInterval(() => {
+    // The simulator's SMTP sink is in this process: show each mail, with its review link, as it arrives.
+    for (const mail of environment.sim.smtp.messages().slice(shown)) {
+      const link = /https?:\/\/\S+\/api\/review\?token=\S+/.exec(mail.text)?.[0];
+      console.log(`mail to ${mail.to.join(', ')}: ${mail.subject}${link ? `\n  review: ${link}` : ''}`);
+      shown++;
+    }
+  }, 500);
   if (environment) {
     console.log(`simulated tenant: ARM ${environment.sim.armEndpoint}, SMTP sink ${environment.sim.smtp.host}:${environment.sim.smtp.port}`);
+    console.log('emails sent by the app are printed here as they arrive');
   }
+  let stopping = false;
   const stop = async () => {
+    // Ctrl+C reaches every process of the npm → tsx → node chain; stop once.
+    if (stopping) return;
+    stopping = true;
+    if (showMail) clearInterval(showMail);
     await host.stop();
     await environment?.stop();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 function definedEnv(): Record<string, string> {

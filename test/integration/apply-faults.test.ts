@@ -45,6 +45,11 @@ describe('applying exemptions through ARM faults', () => {
     expect(statuses).toContain(503);
     expect(statuses).toContain(0);
     expect(app.sim.violations).toEqual([]);
+    // Requester and approver both hear that the exemptions exist.
+    for (const to of ['dev.owner@contoso.com', SEED.contactEmails[SEED.subscriptions.production]![0]!]) {
+      const mail = await app.sim.smtp.waitFor((m) => m.to.includes(to) && m.text.includes(id) && /applied/i.test(m.subject), 10_000);
+      for (const exemption of created) expect(mail.text).toContain(exemption.id);
+    }
   });
 
   it('a redelivered or repeated apply message creates nothing twice', async () => {

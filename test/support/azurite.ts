@@ -27,6 +27,10 @@ export async function startAzurite(): Promise<AzuriteHandle> {
     '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
     '--tableHost', '127.0.0.1', '--tablePort', String(tablePort),
   ], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+  // However this process ends, Azurite must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   await waitForListening(child, [queuePort, tablePort]);
   const connectionString = [
     'DefaultEndpointsProtocol=http',
