@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const host = await startLocalHost({ env, port });
   console.log(`exemption-broker dev host on http://localhost:${port}/api/`);
   for (const f of host.functions) {
-    console.log(f.kind === 'http' ? `  ${f.name}: [${f.methods.join(',')}] http://localhost:${port}/api/${f.route}` : `  ${f.name}: queue ${f.queueName}`);
+    const trigger = f.kind === 'http' ? `[${f.methods.join(',')}] http://localhost:${port}/api/${f.route}` : f.kind === 'queue' ? `queue ${f.queueName}` : `timer ${f.schedule} (UTC)`;
+    console.log(`  ${f.name}: ${trigger}`);
   }
   let shown = 0;
   const showMail = environment && setInterval(() => {

@@ -1,8 +1,10 @@
-import { app, type HttpHandler, type HttpMethod, type StorageQueueHandler } from '@azure/functions';
+import { app, type HttpHandler, type HttpMethod, type StorageQueueHandler, type TimerHandler } from '@azure/functions';
 
 export type FunctionDefinition =
   | { readonly kind: 'http'; readonly name: string; readonly route: string; readonly methods: readonly HttpMethod[]; readonly authLevel: 'anonymous' | 'function'; readonly handler: HttpHandler }
-  | { readonly kind: 'queue'; readonly name: string; readonly queueName: string; readonly handler: StorageQueueHandler };
+  | { readonly kind: 'queue'; readonly name: string; readonly queueName: string; readonly handler: StorageQueueHandler }
+  /** `schedule` is NCRONTAB with seconds, in UTC (Flex Consumption ignores WEBSITE_TIME_ZONE). */
+  | { readonly kind: 'timer'; readonly name: string; readonly schedule: string; readonly handler: TimerHandler };
 
 /** The queue trigger's storage connection: the host's own, identity-based in Azure. */
 export const QUEUE_CONNECTION = 'AzureWebJobsStorage';
@@ -26,6 +28,11 @@ export function defineHttpFunction(definition: Omit<Extract<FunctionDefinition, 
 export function defineQueueFunction(definition: Omit<Extract<FunctionDefinition, { kind: 'queue' }>, 'kind'>): void {
   definitions.push({ kind: 'queue', ...definition });
   app.storageQueue(definition.name, { queueName: definition.queueName, connection: QUEUE_CONNECTION, handler: definition.handler });
+}
+
+export function defineTimerFunction(definition: Omit<Extract<FunctionDefinition, { kind: 'timer' }>, 'kind'>): void {
+  definitions.push({ kind: 'timer', ...definition });
+  app.timer(definition.name, { schedule: definition.schedule, handler: definition.handler });
 }
 
 export function registeredFunctions(): readonly FunctionDefinition[] {

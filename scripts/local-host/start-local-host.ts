@@ -7,6 +7,7 @@ import { registeredFunctions, type FunctionDefinition } from '../../lib/host/fun
 import { invokeHttp } from './http-bridge.js';
 import { QueuePump } from './queue-pump.js';
 import { matchRoute } from './route-table.js';
+import { TimerRunner } from './timer-runner.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -34,7 +35,7 @@ interface HostJson {
 
 /**
  * Serves every registered function the way `func start` would (http://localhost:7071/api/...), with the
- * queue triggers running against the storage in AzureWebJobsStorage.
+ * queue triggers running against the storage in AzureWebJobsStorage and timers firing on their schedules.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -76,12 +77,16 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       log,
     }));
   await Promise.all(pumps.map((pump) => pump.start()));
+  const timers = functions
+    .filter((f): f is Extract<FunctionDefinition, { kind: 'timer' }> => f.kind === 'timer')
+    .map((f) => new TimerRunner({ functionName: f.name, schedule: f.schedule, handler: f.handler, log }));
+  timers.forEach((timer) => timer.start());
 
   return {
     baseUrl: `http://127.0.0.1:${options.port}`,
     functions,
     async stop() {
-      await Promise.all(pumps.map((pump) => pump.stop()));
+      await Promise.all([...pumps.map((pump) => pump.stop()), ...timers.map((timer) => timer.stop())]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     },
