@@ -1,7 +1,7 @@
 /**
  * Fills the bot id into infra/teams/manifest.json and zips it with the icons, ready to upload
  * in Teams (Apps > Manage your apps > Upload an app) or the Teams admin center.
- *   npx tsx scripts/teams-package.ts --bot-id <BOT_ID output of the deployment>
+ *   npm run teams:package -- --bot-id <BOT_ID output of the deployment>
  * With azd, BOT_ID is in the environment after `azd up`: `azd env get-value BOT_ID`.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
