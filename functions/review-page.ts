@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { services } from '../lib/composition-root.js';
+import { DAY_MS } from '../lib/core/time.js';
 import { defineHttpFunction } from '../lib/host/function-registry.js';
 import { checkApprover, DecisionRefusedError } from '../lib/requests/decision-service.js';
 import { REVIEW_PATH } from '../lib/requests/review-links.js';
@@ -9,7 +10,6 @@ import { htmlPage, messagePage } from '../lib/web/html-response.js';
 import { checkReviewLink } from '../lib/web/review-link-check.js';
 import { renderReviewPage } from '../lib/web/review-page.js';
 
-const DAY_MS = 86_400_000;
 
 /**
  * GET /api/review?token=…: shows the request and the decision form. It never changes state, because

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { startLocalHost } from './local-host/start-local-host.js';
 import { startLocalEnvironment } from '../test/support/local-environment.js';
+import { reviewLinkIn } from '../test/support/review-flow.js';
 
 const port = Number(process.env.PORT ?? 7071);
 
@@ -35,8 +36,8 @@ async function main(): Promise<void> {
   const showMail = environment && setInterval(() => {
     // The simulator's SMTP sink is in this process: show each mail, with its review link, as it arrives.
     for (const mail of environment.sim.smtp.messages().slice(shown)) {
-      const link = /https?:\/\/\S+\/api\/review\?token=\S+/.exec(mail.text)?.[0];
-      console.log(`mail to ${mail.to.join(', ')}: ${mail.subject}${link ? `\n  review: ${link}` : ''}`);
+      const link = mail.text.includes('/api/review?token=') ? `\n  review: ${reviewLinkIn(mail)}` : '';
+      console.log(`mail to ${mail.to.join(', ')}: ${mail.subject}${link}`);
       shown++;
     }
   }, 500);

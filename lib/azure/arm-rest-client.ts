@@ -18,17 +18,7 @@ export class ArmRestClient {
 
   /** `path` is an absolute ARM path such as /subscriptions/…; its characters are sent as they are. */
   async send<T>(method: 'GET' | 'PUT' | 'DELETE', path: string, apiVersion: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const resource = this.client.path('/{path}', { value: path.replace(/^\/+/, ''), allowReserved: true });
-    const options = { queryParameters: { 'api-version': apiVersion }, ...(body === undefined ? {} : { body }) };
-    let response;
-    try {
-      response = await (method === 'GET' ? resource.get(options) : method === 'PUT' ? resource.put(options) : resource.delete(options));
-    } catch (error) {
-      throw toArmError(error, `${method} ${path}`);
-    }
-    const status = Number(response.status);
-    if (status >= 400) throw armErrorFrom(status, response.body, `${method} ${path} answered ${status}`);
-    return { status, body: response.body as T };
+    return this.call<T>(method, path, { 'api-version': apiVersion }, body);
   }
 
   /** Follows `nextLink` pages; accepts a bare array as well as `{ value: [...] }`. */
@@ -47,19 +37,24 @@ export class ArmRestClient {
     return items;
   }
 
+  /** A nextLink already carries its api-version and paging state in its query. */
   private async sendUrl<T>(pathOrUrl: string, apiVersion: string | undefined): Promise<{ status: number; body: T }> {
     if (apiVersion) return this.send<T>('GET', pathOrUrl, apiVersion);
     const url = new URL(pathOrUrl);
-    const resource = this.client.path('/{path}', { value: url.pathname.replace(/^\/+/, ''), allowReserved: true });
-    const queryParameters = Object.fromEntries(url.searchParams.entries());
+    return this.call<T>('GET', url.pathname, Object.fromEntries(url.searchParams.entries()));
+  }
+
+  private async call<T>(method: 'GET' | 'PUT' | 'DELETE', path: string, queryParameters: Record<string, string>, body?: unknown): Promise<{ status: number; body: T }> {
+    const resource = this.client.path('/{path}', { value: path.replace(/^\/+/, ''), allowReserved: true });
+    const options = { queryParameters, ...(body === undefined ? {} : { body }) };
     let response;
     try {
-      response = await resource.get({ queryParameters });
+      response = await (method === 'GET' ? resource.get(options) : method === 'PUT' ? resource.put(options) : resource.delete(options));
     } catch (error) {
-      throw toArmError(error, `GET ${url.pathname}`);
+      throw toArmError(error, `${method} ${path}`);
     }
     const status = Number(response.status);
-    if (status >= 400) throw armErrorFrom(status, response.body, `GET ${url.pathname} answered ${status}`);
+    if (status >= 400) throw armErrorFrom(status, response.body, `${method} ${path} answered ${status}`);
     return { status, body: response.body as T };
   }
 }

@@ -1,5 +1,6 @@
 import { SecurityCenter } from '@azure/arm-security';
 import { PolicyClient, type PolicyAssignment } from '@azure/arm-policy';
+import { optionalProp as defined } from '../core/optional.js';
 import { toArmError } from './arm-error.js';
 import { credentialScope, type ArmClientOptions } from './arm-client-options.js';
 import type { ArmGateway, AssessmentInfo, AssignmentInfo, PolicySetInfo } from './arm-gateway.js';
@@ -157,8 +158,4 @@ function assignmentInfo(assignment: PolicyAssignment): AssignmentInfo | undefine
     ...defined('displayName', assignment.displayName),
     ...defined('scope', assignment.scope),
   };
-}
-
-function defined<K extends string, V>(key: K, value: V | undefined | null): { [P in K]?: V } {
-  return (value === undefined || value === null ? {} : { [key]: value }) as { [P in K]?: V };
 }

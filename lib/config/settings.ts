@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalProp as optional } from '../core/optional.js';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-catalog.js';
 
 type Raw = Readonly<Record<string, string | undefined>>;
@@ -127,8 +128,4 @@ function emailFrom(v: { [K in SettingName]: any }, problems: string[]): Settings
     transport: 'smtp', from, host: v.SMTP_HOST, port: v.SMTP_PORT, secure: v.SMTP_SECURE,
     ...optional('user', v.SMTP_USER), ...optional('password', v.SMTP_PASSWORD),
   };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }

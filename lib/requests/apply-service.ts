@@ -1,8 +1,7 @@
 import { ArmError, toArmError } from '../azure/arm-error.js';
 import { exemptionName } from '../azure/policy-exemption.js';
 import { appliedEmail, failedEmail } from '../notify/email-content.js';
-import type { Mailer } from '../notify/mailer.js';
-import { deliverable } from '../notify/recipients.js';
+import { sendCourtesyMail } from '../notify/courtesy-mail.js';
 import { exemptionProperties } from './exemption-properties.js';
 import { transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
@@ -54,7 +53,7 @@ export async function applyExemptions(
       changes: { lastError: failure(armError), exemptions: created },
     });
     const saved = await ports.store.update(failed.request, stored.etag, [failed.audit]);
-    await tell(ports, [request.decision?.by], failedEmail(saved.value));
+    await sendCourtesyMail(ports, [request.decision?.by], failedEmail(saved.value));
     return 'failed';
   }
   const applied = transition(request, {
@@ -63,7 +62,7 @@ export async function applyExemptions(
     changes: { exemptions: created },
   });
   const saved = await ports.store.update(applied.request, stored.etag, [applied.audit]);
-  await tell(ports, [request.requestedBy, request.decision?.by], appliedEmail(saved.value));
+  await sendCourtesyMail(ports, [request.requestedBy, request.decision?.by], appliedEmail(saved.value));
   return 'applied';
 }
 
@@ -71,15 +70,3 @@ function failure(error: ArmError): ExemptionRequest['lastError'] {
   return { status: error.status, code: error.code, message: error.message };
 }
 
-/** Result emails are a courtesy: the stored state is the record, so a mail failure does not undo it. */
-async function tell(
-  ports: { mailer: Mailer; warn?: (message: string) => void },
-  to: (string | undefined)[],
-  mail: { subject: string; html: string; text: string },
-): Promise<void> {
-  const recipients = deliverable(to);
-  if (recipients.length === 0) return;
-  await ports.mailer.send({ to: recipients, ...mail }).catch((error: unknown) => {
-    ports.warn?.(`could not email ${recipients.join(', ')} "${mail.subject}": ${String((error as Error)?.message ?? error)}`);
-  });
-}

@@ -1,5 +1,6 @@
+import { DAY_MS } from '../core/time.js';
 import { rejectedEmail } from '../notify/email-content.js';
-import { deliverable } from '../notify/recipients.js';
+import { sendCourtesyMail } from '../notify/courtesy-mail.js';
 import { ConcurrencyError, TokenAlreadyUsedError } from '../store/request-store.js';
 import type { ReviewClaims } from '../web/review-token.js';
 import { transition } from './lifecycle.js';
@@ -25,7 +26,6 @@ export interface DecisionInput {
   readonly signedInAs?: string;
 }
 
-const DAY_MS = 86_400_000;
 
 /** Who may decide: a notified contact or a configured approver, never the requester, once per link. */
 export function checkApprover(request: ExemptionRequest, claims: ReviewClaims, fallbackApprovers: readonly string[], signedInAs?: string): void {
@@ -83,13 +83,7 @@ export async function decide(
   if (approved) {
     await ports.applyQueue.send({ kind: 'apply', requestId: request.id });
   } else {
-    // The stored decision is the record; telling the requester is a courtesy that may fail.
-    const to = deliverable([request.requestedBy]);
-    if (to.length > 0) {
-      await ports.mailer.send({ to, ...rejectedEmail(saved.value) }).catch((error: unknown) => {
-        ports.warn?.(`could not tell ${to.join(', ')} of the rejection: ${String((error as Error)?.message ?? error)}`);
-      });
-    }
+    await sendCourtesyMail(ports, [request.requestedBy], rejectedEmail(saved.value));
   }
   return saved.value;
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { DAY_MS } from '../core/time.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import { EXEMPTION_CATEGORIES } from './model.js';
 import type { FieldProblem, IntakeLimits } from './intake-command.js';
 
-const DAY_MS = 86_400_000;
 
 /** Field schemas shared by every intake shape, built from the configured limits and the current time. */
 export function intakeFields(limits: IntakeLimits, now: Date) {

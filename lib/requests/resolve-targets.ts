@@ -1,3 +1,4 @@
+import { optionalProp as optional } from '../core/optional.js';
 import type { ArmGateway, AssignmentInfo, PolicySetInfo } from '../azure/arm-gateway.js';
 import { isAtOrAbove, normalizeResourceId, sameArmId } from '../azure/resource-id.js';
 import type { RecommendationSelector } from './intake-command.js';
@@ -132,8 +133,4 @@ function named(assignment: AssignmentInfo): { displayName?: string } {
 
 function hintsOnly(hints: { portalLink?: string; severity?: string }): Partial<RecommendationRef> {
   return { ...optional('portalLink', hints.portalLink), ...optional('severity', hints.severity) };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }

@@ -34,10 +34,8 @@ export class TableRequestStore implements RequestStore {
       ['create', toRequestEntity(request)],
       ['create', auditEntity(audit, 0)],
     ];
-    await this.requests.submitTransaction(actions);
-    const stored = await this.get(request.id);
-    if (!stored) throw new Error(`request ${request.id} vanished after create`);
-    return { created: true, request: stored };
+    const result = await this.requests.submitTransaction(actions);
+    return { created: true, request: await this.versioned(request, result.subResponses[0]?.etag) };
   }
 
   async get(id: string): Promise<Versioned<ExemptionRequest> | undefined> {
@@ -59,16 +57,23 @@ export class TableRequestStore implements RequestStore {
     const actions: TransactionAction[] = [['update', toRequestEntity(request), 'Replace', { etag }]];
     audit.forEach((entry, position) => actions.push(['create', auditEntity(entry, position)]));
     if (options.consumeToken) actions.push(['create', tokenEntity(request.id, options.consumeToken, request.updatedAt)]);
+    let result;
     try {
-      await this.requests.submitTransaction(actions);
+      result = await this.requests.submitTransaction(actions);
     } catch (error) {
       if (isStatus(error, 412)) throw new ConcurrencyError(request.id);
       if (isStatus(error, 409) && options.consumeToken) throw new TokenAlreadyUsedError(request.id);
       throw error;
     }
     if (!OPEN_STATES.has(request.state)) await this.releaseOpenKey(request);
+    return this.versioned(request, result.subResponses[0]?.etag);
+  }
+
+  /** The transaction's answer carries the request row's new ETag; read it back only if it did not. */
+  private async versioned(request: ExemptionRequest, etag: string | undefined): Promise<Versioned<ExemptionRequest>> {
+    if (etag) return { value: request, etag };
     const stored = await this.get(request.id);
-    if (!stored) throw new Error(`request ${request.id} vanished after update`);
+    if (!stored) throw new Error(`request ${request.id} vanished after a write`);
     return stored;
   }
 
