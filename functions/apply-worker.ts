@@ -13,7 +13,7 @@ export async function applyWorker(entry: unknown, context: InvocationContext): P
     return;
   }
   const app = services();
-  const ports = { clock: app.clock, store: await app.store(), arm: await app.arm(), mailer: await app.mailer(), warn: (m: string) => context.warn(m) };
+  const ports = { clock: app.clock, store: await app.store(), arm: await app.arm(), notifier: await app.notifier(), warn: (m: string) => context.warn(m) };
   const delivery = { dequeueCount: dequeueCountOf(context.triggerMetadata), maxDequeueCount: MAX_DEQUEUE_COUNT };
   const outcome = await applyExemptions(ports, message.requestId, delivery);
   context.log(`request ${message.requestId}: ${outcome} (delivery ${delivery.dequeueCount})`);

@@ -4,6 +4,7 @@ import { defineHttpFunction } from '../lib/host/function-registry.js';
 import { submitRequest } from '../lib/requests/intake-service.js';
 import { parseIntake } from '../lib/requests/parse-intake.js';
 import { requestView, REQUESTS_ROUTE, statusUrl } from '../lib/requests/request-view.js';
+import { signedInUser } from '../lib/web/client-principal.js';
 import { problemFromError } from '../lib/web/http-errors.js';
 import { json, problem } from '../lib/web/problem.js';
 import { readJsonBody } from '../lib/web/read-json-body.js';
@@ -13,7 +14,8 @@ export async function createExemptionRequest(request: HttpRequest, context: Invo
   const app = services();
   const body = await readJsonBody(request, app.settings.limits.maxBodyBytes);
   if (!body.ok) return body.response;
-  const parsed = parseIntake(body.value, app.settings.limits, app.clock.now());
+  const caller = signedInUser(request, app.settings.platformAuth);
+  const parsed = parseIntake(body.value, app.settings.limits, app.clock.now(), caller);
   if (!parsed.ok) return problem(400, 'some fields are not valid; nothing was stored', parsed.problems);
   try {
     const ports = { clock: app.clock, store: await app.store(), arm: await app.arm(), notifyQueue: await app.notifyQueue() };

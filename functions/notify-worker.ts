@@ -13,13 +13,8 @@ export async function notifyWorker(entry: unknown, context: InvocationContext): 
     return;
   }
   const app = services();
-  const ports = { clock: app.clock, store: await app.store(), arm: await app.arm(), mailer: await app.mailer() };
-  const outcome = await notifyApprovers(ports, {
-    publicBaseUrl: app.settings.publicBaseUrl,
-    signingKey: app.settings.review.signingKey,
-    linkTtlHours: app.settings.review.linkTtlHours,
-    fallbackApprovers: app.settings.review.fallbackApprovers,
-  }, message.requestId);
+  const ports = { clock: app.clock, store: await app.store(), arm: await app.arm(), notifier: await app.notifier() };
+  const outcome = await notifyApprovers(ports, { fallbackApprovers: app.settings.review.fallbackApprovers }, message.requestId);
   context.log(`request ${message.requestId}: ${outcome}`);
 }
 

@@ -1,13 +1,14 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { ArmClientOptions } from './azure/arm-client-options.js';
-import type { ArmGateway } from './azure/arm-gateway.js';
+import type { ArmGateway } from './requests/ports/arm-gateway.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { STORAGE_NAMES } from './config/settings-catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Mailer } from './notify/mailer.js';
-import type { ApplyMessage, NotifyMessage, WorkQueue } from './queue/work-queue.js';
+import type { Notifier } from './requests/ports/notifier.js';
+import type { ApplyMessage, NotifyMessage, WorkQueue } from './requests/ports/work-queue.js';
 import type { RequestPorts } from './requests/ports.js';
-import type { RequestStore } from './store/request-store.js';
+import type { RequestStore } from './requests/ports/store.js';
 import type { StorageConnection } from './store/storage-clients.js';
 
 export interface AppOptions {
@@ -25,6 +26,7 @@ export interface AppServices {
   store(): Promise<RequestStore>;
   arm(): Promise<ArmGateway>;
   mailer(): Promise<Mailer>;
+  notifier(): Promise<Notifier>;
   notifyQueue(): Promise<WorkQueue<NotifyMessage>>;
   applyQueue(): Promise<WorkQueue<ApplyMessage>>;
   ports(): Promise<RequestPorts>;
@@ -88,6 +90,11 @@ export function createServices(options: AppOptions = {}): AppServices {
     const { AcsMailer } = await import('./notify/acs-mailer.js');
     return new RetryingMailer(new AcsMailer(settings.email.endpoint, await credential(), settings.email.from), retry);
   });
+  const notifier = once(async (): Promise<Notifier> => {
+    const { EmailNotifier } = await import('./notify/email-notifier.js');
+    const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
+    return new EmailNotifier(await mailer(), links, clock);
+  });
   const notifyQueue = queue<NotifyMessage>(STORAGE_NAMES.notifyQueue);
   const applyQueue = queue<ApplyMessage>(STORAGE_NAMES.applyQueue);
   return {
@@ -96,11 +103,12 @@ export function createServices(options: AppOptions = {}): AppServices {
     store,
     arm,
     mailer,
+    notifier,
     notifyQueue,
     applyQueue,
     async ports() {
-      const [s, a, m, n, q] = await Promise.all([store(), arm(), mailer(), notifyQueue(), applyQueue()]);
-      return { clock, store: s, arm: a, mailer: m, notifyQueue: n, applyQueue: q };
+      const [s, a, m, n, q] = await Promise.all([store(), arm(), notifier(), notifyQueue(), applyQueue()]);
+      return { clock, store: s, arm: a, notifier: m, notifyQueue: n, applyQueue: q };
     },
   };
 }

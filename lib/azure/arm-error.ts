@@ -1,21 +1,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
+import { ArmError } from '../requests/ports/arm-error.js';
 
-/** An ARM call that failed after the pipeline's own retries; `transient` says whether trying later may help. */
-export class ArmError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly transient: boolean,
-  ) {
-    super(message);
-    this.name = 'ArmError';
-  }
-
-  toJSON() {
-    return { status: this.status, code: this.code, message: this.message };
-  }
-}
+export { ArmError };
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 

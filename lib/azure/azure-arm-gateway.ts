@@ -3,7 +3,7 @@ import { PolicyClient, type PolicyAssignment } from '@azure/arm-policy';
 import { optionalProp as defined } from '../core/optional.js';
 import { toArmError } from './arm-error.js';
 import { credentialScope, type ArmClientOptions } from './arm-client-options.js';
-import type { ArmGateway, AssessmentInfo, AssignmentInfo, PolicySetInfo } from './arm-gateway.js';
+import type { ArmGateway, AssessmentInfo, AssignmentInfo, PolicySetInfo } from '../requests/ports/arm-gateway.js';
 import { ArmRestClient } from './arm-rest-client.js';
 import { POLICY_EXEMPTIONS_API_VERSION, type PolicyExemptionProperties } from './policy-exemption.js';
 import { lastSegment, normalizeResourceId, parseResourceId, subscriptionOf } from './resource-id.js';

@@ -62,6 +62,10 @@ export const SETTINGS = {
     kind: 'secret', sample: 'replace-with-at-least-32-random-characters-0000',
     min: 32, doc: 'HMAC key that signs review links and CSRF tokens (at least 32 characters; a Key Vault reference in Azure).',
   },
+  WEBSITE_AUTH_ENABLED: {
+    kind: 'bool', default: 'false', sample: 'false',
+    doc: 'Set by App Service itself when its authentication is on; only then are the x-ms-client-principal headers trusted (requester identity, signed-in approver). Never set it by hand in Azure.',
+  },
   REVIEW_LINK_TTL_HOURS: {
     kind: 'int', default: '72', min: 1, max: 720, sample: '72',
     doc: 'How long a review link stays valid.',

@@ -16,6 +16,8 @@ export interface Settings {
   };
   readonly armEndpoint: string;
   readonly publicBaseUrl: string;
+  /** App Service authentication fronts the app, so its principal headers are the platform's own. */
+  readonly platformAuth: boolean;
   readonly review: { readonly signingKey: string; readonly linkTtlHours: number; readonly fallbackApprovers: readonly string[] };
   readonly email:
     | { readonly transport: 'smtp'; readonly from: string; readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly password?: string }
@@ -48,7 +50,8 @@ function schemaFor(spec: SettingSpec): z.ZodType<unknown> {
       return n;
     }
     case 'bool':
-      return z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+      // App Service writes its own flags as "True"/"False".
+      return z.string().trim().toLowerCase().pipe(z.enum(['true', 'false', '1', '0'])).transform((v) => v === 'true' || v === '1');
     case 'url':
       return z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
     case 'enum':
@@ -91,6 +94,7 @@ export function loadSettings(env: Raw): Settings {
     },
     armEndpoint: v.ARM_ENDPOINT,
     publicBaseUrl: v.PUBLIC_BASE_URL,
+    platformAuth: v.WEBSITE_AUTH_ENABLED,
     review: { signingKey: v.REVIEW_SIGNING_KEY, linkTtlHours: v.REVIEW_LINK_TTL_HOURS, fallbackApprovers: v.FALLBACK_APPROVERS },
     email: emailSettings,
     limits: {

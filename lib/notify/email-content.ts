@@ -1,7 +1,7 @@
 import type { ExemptionRequest } from '../requests/model.js';
-import { formatUtc, resourceName, singleLine } from '../web/format.js';
+import { formatUtc, resourceName, singleLine } from '../render/format.js';
+import { decisionFacts, requestFacts, requesterNote, type Fact } from '../render/request-facts.js';
 import { html, render, type SafeHtml } from '../web/html.js';
-import { portalLink } from './portal-link.js';
 
 /**
  * The four emails of a request's life. Each is built from one list of facts rendered twice (HTML and
@@ -12,14 +12,6 @@ export interface EmailContent {
   readonly subject: string;
   readonly html: string;
   readonly text: string;
-}
-
-interface Fact {
-  readonly label: string;
-  /** Several values are shown one per line. */
-  readonly value: string | readonly string[];
-  /** Only ever a checked portal link or a URL we built. */
-  readonly href?: string;
 }
 
 interface Email {
@@ -42,37 +34,13 @@ function subjectFor(kind: string, request: ExemptionRequest): string {
   return `${PREFIX} ${kind}: ${singleLine(request.recommendation.displayName, 120)}${target}`;
 }
 
-function requestFacts(request: ExemptionRequest): Fact[] {
-  const rec = request.recommendation;
-  const link = portalLink(rec.portalLink);
-  return [
-    { label: request.targets.length > 1 ? 'Resources' : 'Resource', value: request.targets.map((t) => t.resourceId) },
-    { label: 'Recommendation', value: rec.displayName, ...(link ? { href: link } : {}) },
-    ...(rec.severity ? [{ label: 'Severity', value: rec.severity }] : []),
-    { label: 'Requested by', value: request.requestedBy },
-    { label: 'Justification', value: request.justification },
-    { label: 'Category', value: request.category },
-    { label: 'Expires', value: formatUtc(request.expiresOn) },
-    ...(request.ticketRef ? [{ label: 'Ticket', value: request.ticketRef }] : []),
-  ];
-}
-
-function decisionFacts(request: ExemptionRequest, verb: string): Fact[] {
-  const decision = request.decision;
-  if (!decision) return [];
-  return [
-    { label: `${verb} by`, value: decision.by },
-    { label: `${verb} on`, value: formatUtc(decision.at) },
-    ...(decision.comment ? [{ label: 'Comment', value: decision.comment }] : []),
-  ];
-}
-
 const FONT = "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
 function factRowHtml(fact: Fact): SafeHtml {
   const values = typeof fact.value === 'string' ? [fact.value] : fact.value;
   const body = values.map((value, i) => html`${i > 0 && html`<br>`}${value}`);
-  const shown = fact.href ? html`<a href="${fact.href}" style="color:#0b57d0;">${body}</a>` : body;
+  const linked = fact.href ? html`<a href="${fact.href}" style="color:#0b57d0;">${body}</a>` : body;
+  const shown = fact.note ? html`${linked}<br><span style="font-size:12px;color:#6b7280;">(${fact.note})</span>` : linked;
   return html`<tr>
 <th scope="row" style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;color:#4b5563;font-weight:600;white-space:nowrap;">${fact.label}</th>
 <td style="padding:6px 0;white-space:pre-wrap;word-break:break-word;">${shown}</td>
@@ -108,6 +76,7 @@ function renderText(email: Email): string {
     const values = (typeof fact.value === 'string' ? [fact.value] : fact.value).flatMap((v) => v.split(/\r?\n/));
     values.forEach((value, i) => lines.push(`${i === 0 ? `${fact.label}:`.padEnd(width) : ' '.repeat(width)}${value}`));
     if (fact.href) lines.push(`${' '.repeat(width)}${fact.href}`);
+    if (fact.note) lines.push(`${' '.repeat(width)}(${fact.note})`);
   }
   // The URL alone on its line so that every mail client makes it clickable and nothing wraps into it.
   if (email.action) lines.push('', `${email.action.label}:`, email.action.url);
@@ -129,8 +98,8 @@ export function reviewRequestEmail(request: ExemptionRequest, reviewUrl: string)
   return build({
     subject: subjectFor('Review', request),
     heading: 'An exemption request needs your review',
-    intro: `${request.requestedBy} asks to exempt ${request.targets.length > 1 ? `${request.targets.length} resources` : 'a resource'} from a Defender for Cloud recommendation.`,
-    facts: [...requestFacts(request), { label: 'Request', value: request.id }],
+    intro: `${request.requestedBy} (${requesterNote(request)}) asks to exempt ${request.targets.length > 1 ? `${request.targets.length} resources` : 'a resource'} from a Defender for Cloud recommendation.`,
+    facts: [...requestFacts(request), { key: 'request', label: 'Request', value: request.id }],
     action: { label: 'Review request', url: reviewUrl },
     next: [
       'Approving creates an Azure Policy exemption for each policy assignment that contains the recommendation; it expires on the date you confirm. You cannot approve a request you made yourself.',
@@ -149,7 +118,7 @@ export function appliedEmail(request: ExemptionRequest): EmailContent {
     facts: [
       ...requestFacts(request),
       ...decisionFacts(request, 'Approved'),
-      { label: 'Exemptions', value: request.exemptions.length ? request.exemptions.map((e) => e.id) : ['none'] },
+      { key: 'exemptions', label: 'Exemptions', value: request.exemptions.length ? request.exemptions.map((e) => e.id) : ['none'] },
     ],
     next: [
       `The exemptions expire on ${formatUtc(request.expiresOn)}; after that the recommendation applies again.`,
@@ -172,14 +141,14 @@ export function failedEmail(request: ExemptionRequest): EmailContent {
     facts: [
       ...requestFacts(request),
       ...decisionFacts(request, 'Approved'),
-      ...(request.exemptions.length ? [{ label: 'Created so far', value: request.exemptions.map((e) => e.id) }] : []),
+      ...(request.exemptions.length ? [{ key: 'created', label: 'Created so far', value: request.exemptions.map((e) => e.id) }] : []),
       ...(error
         ? [
-            { label: 'HTTP status', value: String(error.status) },
-            { label: 'Error code', value: error.code },
-            { label: 'Error message', value: error.message },
+            { key: 'status', label: 'HTTP status', value: String(error.status) },
+            { key: 'code', label: 'Error code', value: error.code },
+            { key: 'message', label: 'Error message', value: error.message },
           ]
-        : [{ label: 'Error', value: 'not recorded' }]),
+        : [{ key: 'error', label: 'Error', value: 'not recorded' }]),
     ],
     next: forbidden
       ? [`The app is not allowed to create exemptions. ${grant}`]

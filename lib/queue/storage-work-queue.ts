@@ -1,5 +1,5 @@
 import type { QueueClient } from '@azure/storage-queue';
-import type { WorkQueue } from './work-queue.js';
+import type { WorkQueue } from '../requests/ports/work-queue.js';
 
 export class StorageWorkQueue<T> implements WorkQueue<T> {
   private ready: Promise<unknown> | undefined;

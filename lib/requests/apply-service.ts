@@ -1,11 +1,9 @@
-import { ArmError, toArmError } from '../azure/arm-error.js';
 import { exemptionName } from '../azure/policy-exemption.js';
-import { appliedEmail, failedEmail } from '../notify/email-content.js';
-import { sendCourtesyMail } from '../notify/courtesy-mail.js';
 import { exemptionProperties } from './exemption-properties.js';
 import { transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
-import type { RequestPorts } from './ports.js';
+import { tell, type RequestPorts } from './ports.js';
+import { ArmError } from './ports/arm-error.js';
 
 export interface Delivery {
   readonly dequeueCount: number;
@@ -21,7 +19,7 @@ export type ApplyOutcome = 'applied' | 'failed' | 'skipped';
  * delivery, end the request in `failed` with the ARM error kept.
  */
 export async function applyExemptions(
-  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'mailer' | 'warn'>,
+  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'notifier' | 'warn'>,
   requestId: string,
   delivery: Delivery,
 ): Promise<ApplyOutcome> {
@@ -44,7 +42,8 @@ export async function applyExemptions(
       }
     }
   } catch (error) {
-    const armError = toArmError(error, 'create policy exemption');
+    // The gateway reports ARM's answers as ArmError; anything else is unexplained, so it is retried.
+    const armError = error instanceof ArmError ? error : new ArmError(0, 'Unexpected', `create policy exemption: ${String((error as Error)?.message ?? error)}`, true);
     const lastDelivery = delivery.dequeueCount >= delivery.maxDequeueCount;
     if (armError.transient && !lastDelivery) throw armError;
     const failed = transition(request, {
@@ -53,7 +52,7 @@ export async function applyExemptions(
       changes: { lastError: failure(armError), exemptions: created },
     });
     const saved = await ports.store.update(failed.request, stored.etag, [failed.audit]);
-    await sendCourtesyMail(ports, [request.decision?.by], failedEmail(saved.value));
+    await tell(ports, `request ${request.id} failed`, () => ports.notifier.failed(saved.value));
     return 'failed';
   }
   const applied = transition(request, {
@@ -62,7 +61,7 @@ export async function applyExemptions(
     changes: { exemptions: created },
   });
   const saved = await ports.store.update(applied.request, stored.etag, [applied.audit]);
-  await sendCourtesyMail(ports, [request.requestedBy, request.decision?.by], appliedEmail(saved.value));
+  await tell(ports, `request ${request.id} applied`, () => ports.notifier.applied(saved.value));
   return 'applied';
 }
 

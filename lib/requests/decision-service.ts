@@ -1,100 +1,141 @@
-import { DAY_MS } from '../core/time.js';
-import { rejectedEmail } from '../notify/email-content.js';
-import { sendCourtesyMail } from '../notify/courtesy-mail.js';
-import { ConcurrencyError, TokenAlreadyUsedError } from '../store/request-store.js';
-import type { ReviewClaims } from '../web/review-token.js';
-import { transition } from './lifecycle.js';
-import type { ExemptionCategory, ExemptionRequest } from './model.js';
-import type { RequestPorts } from './ports.js';
+import { canonicalIdentity, sameIdentity } from './identity.js';
+import { checkExpiry, isDecidable, transition } from './lifecycle.js';
+import type { DecisionChannel, ExemptionCategory, ExemptionRequest, RequestState } from './model.js';
+import { tell, type RequestPorts } from './ports.js';
+import { ConcurrencyError, TokenAlreadyUsedError, type Versioned } from './ports/store.js';
 
-/** A decision that must not be stored; `status` is the HTTP status that says why. */
-export class DecisionRefusedError extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409 | 410, message: string, readonly field?: string) {
-    super(message);
-    this.name = 'DecisionRefusedError';
-  }
-}
-
-export interface DecisionInput {
-  readonly claims: ReviewClaims;
+/**
+ * One decision, whatever channel it came through. The channel has already authenticated the person
+ * (a signed link, a signed-in user, a card click) and names them in `approver`; `credentialId` is the
+ * single-use value that carried the decision (a review link's id, a card action's id).
+ */
+export interface DecideInput {
+  readonly requestId: string;
+  readonly approver: string;
+  readonly channel: DecisionChannel;
+  readonly credentialId: string;
   readonly outcome: 'approve' | 'reject';
   readonly category?: ExemptionCategory;
   /** A calendar date (YYYY-MM-DD) or an ISO date-time; absent keeps the requested expiry. */
   readonly expiresOn?: string;
   readonly comment?: string;
-  /** The identity App Service authentication vouches for, when it fronts the app. */
-  readonly signedInAs?: string;
 }
 
+/** Why a decision was not stored; each channel turns this into its own answer. */
+export type Refusal =
+  | { readonly code: 'not-found' }
+  | { readonly code: 'own-request' }
+  | { readonly code: 'not-an-approver'; readonly approver: string }
+  | { readonly code: 'credential-used' }
+  | { readonly code: 'not-decidable'; readonly state: RequestState }
+  | { readonly code: 'invalid'; readonly field: 'expiresOn'; readonly message: string };
 
-/** Who may decide: a notified contact or a configured approver, never the requester, once per link. */
-export function checkApprover(request: ExemptionRequest, claims: ReviewClaims, fallbackApprovers: readonly string[], signedInAs?: string): void {
-  const approver = claims.approver.toLowerCase();
-  if (signedInAs !== undefined && signedInAs.toLowerCase() !== approver) {
-    throw new DecisionRefusedError(403, `you are signed in as ${signedInAs}, but this link was issued to ${approver}`);
+export type DecideResult =
+  | {
+    readonly kind: 'decided';
+    readonly request: ExemptionRequest;
+    /** False when the apply message could not be queued: the stuck-request timer will queue it. */
+    readonly applyQueued: boolean;
   }
-  if (approver === request.requestedBy.toLowerCase()) {
-    throw new DecisionRefusedError(403, 'nobody may decide on their own request');
-  }
-  const allowed = new Set([...request.approvers, ...fallbackApprovers].map((a) => a.toLowerCase()));
-  if (!allowed.has(approver)) {
-    throw new DecisionRefusedError(403, `${approver} is not an approver of this request`);
-  }
+  | { readonly kind: 'refused'; readonly reason: Refusal };
+
+export interface DecideSettings {
+  readonly fallbackApprovers: readonly string[];
+  readonly maxExpiryDays: number;
+}
+
+/** Concurrent writers are few (the notify worker, one other decider); this bounds a pathological loop. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Who may decide: a notified contact or a configured approver, never the requester, compared as
+ * identities rather than strings. The review page asks this before it shows the form.
+ */
+export function standing(request: ExemptionRequest, approver: string, fallbackApprovers: readonly string[]): Refusal | undefined {
+  if (sameIdentity(approver, request.requestedBy)) return { code: 'own-request' };
+  const allowed = new Set([...request.approvers, ...fallbackApprovers].map(canonicalIdentity));
+  if (!allowed.has(canonicalIdentity(approver))) return { code: 'not-an-approver', approver };
+  return undefined;
 }
 
 export async function decide(
-  ports: Pick<RequestPorts, 'clock' | 'store' | 'mailer' | 'applyQueue' | 'warn'>,
-  settings: { fallbackApprovers: readonly string[]; maxExpiryDays: number },
-  input: DecisionInput,
-): Promise<ExemptionRequest> {
-  const stored = await ports.store.get(input.claims.requestId);
-  if (!stored) throw new DecisionRefusedError(404, 'this request no longer exists');
+  ports: Pick<RequestPorts, 'clock' | 'store' | 'notifier' | 'applyQueue' | 'warn'>,
+  settings: DecideSettings,
+  input: DecideInput,
+): Promise<DecideResult> {
+  let stored = await ports.store.get(input.requestId);
+  for (let attempt = 1; ; attempt++) {
+    const refusal = await refusalFor(ports, settings, input, stored);
+    if (refusal) return { kind: 'refused', reason: refusal };
+    const current = stored!;
+    const next = decisionOf(current.value, input, ports.clock.now(), settings.maxExpiryDays);
+    if ('code' in next) return { kind: 'refused', reason: next };
+    try {
+      const saved = await ports.store.update(next.request, current.etag, [next.audit], { consumeToken: input.credentialId });
+      return { kind: 'decided', request: saved.value, applyQueued: await afterDecision(ports, saved.value) };
+    } catch (error) {
+      if (error instanceof TokenAlreadyUsedError) return { kind: 'refused', reason: { code: 'credential-used' } };
+      // Someone wrote first: often the notify worker recording its mails, which changes nothing that
+      // matters here. Read again; if the request can still be decided, this decision still stands.
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      stored = await ports.store.get(input.requestId);
+    }
+  }
+}
+
+async function refusalFor(
+  ports: Pick<RequestPorts, 'store'>,
+  settings: DecideSettings,
+  input: DecideInput,
+  stored: Versioned<ExemptionRequest> | undefined,
+): Promise<Refusal | undefined> {
+  if (!stored) return { code: 'not-found' };
   const request = stored.value;
-  checkApprover(request, input.claims, settings.fallbackApprovers, input.signedInAs);
-  if (await ports.store.isTokenConsumed(request.id, input.claims.tokenId)) {
-    throw new DecisionRefusedError(410, 'this review link has already been used');
-  }
-  if (request.state !== 'received' && request.state !== 'notified') {
-    throw new DecisionRefusedError(409, `this request is already ${request.state}`);
-  }
-  const now = ports.clock.now();
+  const who = standing(request, input.approver, settings.fallbackApprovers);
+  if (who) return who;
+  if (await ports.store.isTokenConsumed(request.id, input.credentialId)) return { code: 'credential-used' };
+  if (!isDecidable(request.state)) return { code: 'not-decidable', state: request.state };
+  return undefined;
+}
+
+function decisionOf(request: ExemptionRequest, input: DecideInput, now: Date, maxExpiryDays: number) {
   const comment = input.comment?.trim().slice(0, 512) || undefined;
   const approved = input.outcome === 'approve';
-  const expiresOn = approved ? decidedExpiry(request.expiresOn, input.expiresOn, now, settings.maxExpiryDays) : request.expiresOn;
-  const next = transition(request, {
+  let expiresOn = request.expiresOn;
+  if (approved && input.expiresOn && !request.expiresOn.startsWith(input.expiresOn)) {
+    const chosen = /^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) ? new Date(`${input.expiresOn}T23:59:59.000Z`) : new Date(input.expiresOn);
+    const check = checkExpiry(chosen, now, maxExpiryDays);
+    if (!check.ok) return { code: 'invalid', field: 'expiresOn', message: `expiresOn ${check.reason}` } as const;
+    expiresOn = chosen.toISOString();
+  }
+  const by = input.approver.trim().toLowerCase();
+  return transition(request, {
     to: approved ? 'approved' : 'rejected',
-    actor: input.claims.approver,
-    channel: 'review-page',
+    actor: by,
+    channel: input.channel,
     at: now,
     ...(comment === undefined ? {} : { detail: comment }),
     changes: {
-      decision: { outcome: approved ? 'approved' : 'rejected', by: input.claims.approver, at: now.toISOString(), channel: 'review-page', ...(comment === undefined ? {} : { comment }) },
+      decision: { outcome: approved ? 'approved' : 'rejected', by, at: now.toISOString(), channel: input.channel, ...(comment === undefined ? {} : { comment }) },
       ...(approved ? { expiresOn, category: input.category ?? request.category } : {}),
     },
   });
-  let saved;
-  try {
-    saved = await ports.store.update(next.request, stored.etag, [next.audit], { consumeToken: input.claims.tokenId });
-  } catch (error) {
-    if (error instanceof ConcurrencyError) throw new DecisionRefusedError(409, 'someone else decided on this request first');
-    if (error instanceof TokenAlreadyUsedError) throw new DecisionRefusedError(410, 'this review link has already been used');
-    throw error;
-  }
-  if (approved) {
-    await ports.applyQueue.send({ kind: 'apply', requestId: request.id });
-  } else {
-    await sendCourtesyMail(ports, [request.requestedBy], rejectedEmail(saved.value));
-  }
-  return saved.value;
 }
 
-function decidedExpiry(requested: string, chosen: string | undefined, now: Date, maxDays: number): string {
-  if (!chosen || requested.startsWith(chosen)) return requested;
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(chosen) ? new Date(`${chosen}T23:59:59.000Z`) : new Date(chosen);
-  if (Number.isNaN(date.getTime())) throw new DecisionRefusedError(400, 'expiresOn must be a date', 'expiresOn');
-  if (date.getTime() <= now.getTime()) throw new DecisionRefusedError(400, 'expiresOn must be in the future', 'expiresOn');
-  if (date.getTime() > now.getTime() + maxDays * DAY_MS) {
-    throw new DecisionRefusedError(400, `expiresOn must be at most ${maxDays} days ahead`, 'expiresOn');
+/**
+ * The decision is stored; what follows must not undo it. A lost apply message leaves the request
+ * `approved`, which the stuck-request timer finds and queues again.
+ */
+async function afterDecision(ports: Pick<RequestPorts, 'notifier' | 'applyQueue' | 'warn'>, request: ExemptionRequest): Promise<boolean> {
+  let applyQueued = true;
+  if (request.state === 'approved') {
+    try {
+      await ports.applyQueue.send({ kind: 'apply', requestId: request.id });
+    } catch (error) {
+      applyQueued = false;
+      ports.warn?.(`request ${request.id} is approved but its apply message could not be queued: ${String((error as Error)?.message ?? error)}`);
+    }
   }
-  return date.toISOString();
+  await tell(ports, `request ${request.id} ${request.state}`, () => ports.notifier.decided(request));
+  return applyQueued;
 }

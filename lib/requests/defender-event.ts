@@ -44,6 +44,7 @@ export function parseDefenderEvent(body: unknown, limits: IntakeLimits, now: Dat
     justification: pick(body, 'justification') ?? 'Requested from the Defender for Cloud recommendation blade.',
     expiresOn: pick(body, 'expiresOn'),
     requestedBy: pick(body, 'requestedBy') ?? fallbackRequester,
+    requesterAssurance: pick(body, 'requestedBy') === undefined ? 'relay' as const : 'asserted' as const,
     ticketRef: pick(body, 'ticketRef'),
   };
   const schema = z.object({
@@ -74,6 +75,7 @@ export function parseDefenderEvent(body: unknown, limits: IntakeLimits, now: Dat
       justification: v.justification,
       expiresOn: v.expiresOn,
       requestedBy: v.requestedBy,
+      requesterAssurance: candidate.requesterAssurance,
       ...(v.ticketRef === undefined ? {} : { ticketRef: v.ticketRef }),
       hints: {
         ...(typeof displayName === 'string' ? { displayName } : {}),

@@ -49,6 +49,7 @@ export function parseDirectRequest(body: unknown, limits: IntakeLimits, now: Dat
       justification: v.justification,
       expiresOn: v.expiresOn,
       requestedBy: v.requestedBy,
+      requesterAssurance: 'asserted',
       ...(v.ticketRef === undefined ? {} : { ticketRef: v.ticketRef }),
     },
   };

@@ -1,3 +1,4 @@
+import type { RequesterAssurance } from './identity.js';
 import type { Channel, ExemptionCategory } from './model.js';
 
 /** What the recommendation to exempt is, as the requester named it. */
@@ -14,6 +15,7 @@ export interface IntakeCommand {
   readonly justification: string;
   readonly expiresOn: string;
   readonly requestedBy: string;
+  readonly requesterAssurance: RequesterAssurance;
   readonly ticketRef?: string;
   /** Facts the Defender event carried; ARM's own answer wins where both exist. */
   readonly hints?: { readonly displayName?: string; readonly portalLink?: string; readonly severity?: string };

@@ -1,21 +1,23 @@
 import { z } from 'zod';
 import { DAY_MS } from '../core/time.js';
 import { parseResourceId } from '../azure/resource-id.js';
+import { checkExpiry } from './lifecycle.js';
 import { EXEMPTION_CATEGORIES } from './model.js';
 import type { FieldProblem, IntakeLimits } from './intake-command.js';
 
 
 /** Field schemas shared by every intake shape, built from the configured limits and the current time. */
 export function intakeFields(limits: IntakeLimits, now: Date) {
-  const latest = new Date(now.getTime() + limits.maxExpiryDays * DAY_MS);
   return {
     resourceId: z.string().trim().max(1024).refine((id) => parseResourceId(id) !== undefined, 'must be an Azure resource id such as /subscriptions/{id}/resourceGroups/{rg}/providers/{type}/{name}'),
     category: z.enum(EXEMPTION_CATEGORIES).default(limits.defaultCategory),
     justification: z.string().trim().min(1, 'is required').max(limits.maxJustificationLength, `must be at most ${limits.maxJustificationLength} characters`),
     expiresOn: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
       .transform((value) => new Date(value))
-      .refine((date) => date.getTime() > now.getTime(), 'must be in the future')
-      .refine((date) => date.getTime() <= latest.getTime(), `must be at most ${limits.maxExpiryDays} days ahead`)
+      .superRefine((date, ctx) => {
+        const expiry = checkExpiry(date, now, limits.maxExpiryDays);
+        if (!expiry.ok) ctx.addIssue({ code: 'custom', message: expiry.reason });
+      })
       .transform((date) => date.toISOString())
       .default(new Date(now.getTime() + limits.defaultExpiryDays * DAY_MS).toISOString()),
     requestedBy: z.string().trim().toLowerCase().pipe(z.email('must be the requester\'s email address')),

@@ -34,6 +34,7 @@ export async function submitRequest(
     justification: command.justification,
     expiresOn: command.expiresOn,
     requestedBy: command.requestedBy,
+    requesterAssurance: command.requesterAssurance,
     ...(command.ticketRef === undefined ? {} : { ticketRef: command.ticketRef }),
     approvers: [],
     exemptions: [],
@@ -41,7 +42,7 @@ export async function submitRequest(
   };
   const outcome = await ports.store.create(request, {
     requestId: request.id, at, actor: command.requestedBy, channel: command.source, action: 'created', to: 'received',
-    detail: `${resolution.targets.reduce((n, t) => n + t.assignments.length, 0)} exemption(s) resolved`,
+    detail: `${resolution.targets.reduce((n, t) => n + t.assignments.length, 0)} exemption(s) resolved; requester ${command.requesterAssurance}`,
   });
   if (!outcome.created) {
     // A duplicate of a request whose notification never went out gets another chance.

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../core/time.js';
 import type { AuditEntry, Channel, ExemptionRequest, RequestState } from './model.js';
 
 const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
@@ -21,6 +22,26 @@ export class IllegalTransitionError extends Error {
     super(`request ${requestId} cannot go from ${from} to ${to}`);
     this.name = 'IllegalTransitionError';
   }
+}
+
+/** The states in which an approver may still approve or reject; every channel asks here. */
+export function isDecidable(state: RequestState): boolean {
+  return canTransition(state, 'approved') && canTransition(state, 'rejected');
+}
+
+/** The latest expiry a request may ask for, or an approver may choose, at `now`. */
+export function latestExpiry(now: Date, maxExpiryDays: number): Date {
+  return new Date(now.getTime() + maxExpiryDays * DAY_MS);
+}
+
+export type ExpiryCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** The one rule for an exemption's expiry: in the future and within the configured window. */
+export function checkExpiry(expiresOn: Date, now: Date, maxExpiryDays: number): ExpiryCheck {
+  if (Number.isNaN(expiresOn.getTime())) return { ok: false, reason: 'must be a date' };
+  if (expiresOn.getTime() <= now.getTime()) return { ok: false, reason: 'must be in the future' };
+  if (expiresOn.getTime() > latestExpiry(now, maxExpiryDays).getTime()) return { ok: false, reason: `must be at most ${maxExpiryDays} days ahead` };
+  return { ok: true };
 }
 
 export function canTransition(from: RequestState, to: RequestState): boolean {

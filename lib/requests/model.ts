@@ -1,3 +1,5 @@
+import type { RequesterAssurance } from './identity.js';
+
 /** The exemption request as stored and as the read API returns it. */
 export const REQUEST_STATES = [
   'received', 'notified', 'approved', 'rejected', 'cancelled', 'timedOut',
@@ -13,6 +15,9 @@ export type ExemptionCategory = (typeof EXEMPTION_CATEGORIES)[number];
 
 /** Where a request or a decision came from; recorded on every audit entry. */
 export type Channel = 'api' | 'defender' | 'review-page' | 'notify-worker' | 'apply-worker';
+
+/** Channels through which a person can decide; each maps `decide`'s refusals to its own answer. */
+export type DecisionChannel = Extract<Channel, 'review-page' | 'api'>;
 
 export interface RecommendationRef {
   /** Assessment key (the Defender recommendation's name); absent when an assignment was named directly. */
@@ -46,7 +51,7 @@ export interface Decision {
   readonly outcome: 'approved' | 'rejected';
   readonly by: string;
   readonly at: string;
-  readonly channel: Channel;
+  readonly channel: DecisionChannel;
   readonly comment?: string;
 }
 
@@ -70,6 +75,11 @@ export interface ExemptionRequest {
   /** ISO 8601 UTC. */
   readonly expiresOn: string;
   readonly requestedBy: string;
+  /**
+   * Whether anything vouched for `requestedBy`; absent on requests stored before this was recorded,
+   * which are treated as `asserted`.
+   */
+  readonly requesterAssurance?: RequesterAssurance;
   readonly ticketRef?: string;
   /** Lower-cased addresses that were sent a review link; only they (and configured approvers) may decide. */
   readonly approvers: readonly string[];

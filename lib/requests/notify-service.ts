@@ -1,20 +1,20 @@
-import { reviewRequestEmail } from '../notify/email-content.js';
-import { ConcurrencyError, type Versioned } from '../store/request-store.js';
+import { distinctIdentities, excludingIdentity } from './identity.js';
 import { annotate, transition } from './lifecycle.js';
 import type { ExemptionRequest } from './model.js';
 import type { RequestPorts } from './ports.js';
-import { reviewLink, type ReviewLinkSettings } from './review-links.js';
+import { ConcurrencyError, type Versioned } from './ports/store.js';
 
-export interface NotifySettings extends ReviewLinkSettings {
+export interface NotifySettings {
   readonly fallbackApprovers: readonly string[];
 }
 
 /**
- * Emails every approver a personal review link. Approvers are stored before any mail leaves, so a
- * quick click finds them; a send failure throws and the queue delivers the message again.
+ * Asks every approver to review. Approvers are stored before anyone is told, so a quick click finds
+ * them; a notifier failure throws and the queue delivers the message again. The requester is left out
+ * under any spelling of their address.
  */
 export async function notifyApprovers(
-  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'mailer'>,
+  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'notifier'>,
   settings: NotifySettings,
   requestId: string,
 ): Promise<'notified' | 'skipped' | 'no-approvers'> {
@@ -22,9 +22,8 @@ export async function notifyApprovers(
   if (!stored || stored.value.state !== 'received') return 'skipped';
   const request = stored.value;
   const contacts = await ports.arm.listSecurityContactEmails(request.subscriptionId);
-  const requester = request.requestedBy.toLowerCase();
-  const approvers = [...new Set([...contacts, ...settings.fallbackApprovers.map((a) => a.toLowerCase())])]
-    .filter((address) => address !== requester);
+  const candidates = [...contacts, ...settings.fallbackApprovers].map((a) => a.trim().toLowerCase());
+  const approvers = excludingIdentity(distinctIdentities(candidates), request.requestedBy);
   if (approvers.length === 0) {
     const noted = annotate(request, {
       actor: 'system', channel: 'notify-worker', at: ports.clock.now(), action: 'no-approvers',
@@ -40,11 +39,8 @@ export async function notifyApprovers(
     });
     stored = await ports.store.update(noted.request, stored.etag, [noted.audit]);
   }
-  for (const approver of approvers) {
-    const link = reviewLink(settings, request.id, approver, ports.clock.now());
-    await ports.mailer.send({ to: [approver], ...reviewRequestEmail(stored.value, link) });
-  }
-  await recordNotified(ports, stored, `emailed ${approvers.join(', ')}`);
+  await ports.notifier.reviewRequested(stored.value, approvers);
+  await recordNotified(ports, stored, `asked ${approvers.join(', ')}`);
   return 'notified';
 }
 

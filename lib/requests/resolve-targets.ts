@@ -1,5 +1,5 @@
 import { optionalProp as optional } from '../core/optional.js';
-import type { ArmGateway, AssignmentInfo, PolicySetInfo } from '../azure/arm-gateway.js';
+import type { ArmGateway, AssignmentInfo, PolicySetInfo } from './ports/arm-gateway.js';
 import { isAtOrAbove, normalizeResourceId, sameArmId } from '../azure/resource-id.js';
 import type { RecommendationSelector } from './intake-command.js';
 import type { ExemptionTarget, RecommendationRef, ResolvedAssignment } from './model.js';

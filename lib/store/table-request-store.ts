@@ -4,7 +4,7 @@ import { OPEN_STATES, type AuditEntry, type ExemptionRequest } from '../requests
 import {
   ConcurrencyError, TokenAlreadyUsedError,
   type CreateOutcome, type RequestFilter, type RequestPage, type RequestStore, type Versioned,
-} from './request-store.js';
+} from '../requests/ports/store.js';
 import {
   AUDIT_ROW_PREFIX, REQUEST_ROW, TOKEN_ROW_PREFIX,
   auditEntity, fromRequestEntity, toRequestEntity, tokenEntity,

@@ -1,6 +1,8 @@
-import { portalLink } from '../notify/portal-link.js';
+import { portalLink } from '../render/portal-link.js';
+import { requestFacts, requesterNote, type Fact } from '../render/request-facts.js';
+import { isDecidable } from '../requests/lifecycle.js';
 import { EXEMPTION_CATEGORIES, type ExemptionCategory, type ExemptionRequest, type RequestState } from '../requests/model.js';
-import { formatUtc, isoDate, resourceName } from './format.js';
+import { formatUtc, isoDate, resourceName } from '../render/format.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './page-shell.js';
 
@@ -22,9 +24,11 @@ export interface ReviewPageView {
 }
 
 export interface DecisionDoneView {
+  /** The request as the decision left it; its `decision` says approved or rejected. */
   readonly request: ExemptionRequest;
-  readonly outcome: 'approved' | 'rejected';
   readonly by: string;
+  /** False when the approval is stored but the exemptions could not be queued for creation yet. */
+  readonly applyQueued: boolean;
 }
 
 export interface MessagePageView {
@@ -32,9 +36,6 @@ export interface MessagePageView {
   readonly title: string;
   readonly detail: string;
 }
-
-/** Only these states can still be decided; any other shows the facts without the form. */
-const DECIDABLE: ReadonlySet<RequestState> = new Set(['received', 'notified']);
 
 const CATEGORY_HINT: Readonly<Record<ExemptionCategory, string>> = {
   Waiver: 'Waiver: the risk is accepted for now',
@@ -56,17 +57,19 @@ function resources(request: ExemptionRequest): SafeHtml {
   return html`<ul class="ids">${request.targets.map((t) => html`<li class="mono">${t.resourceId}</li>`)}</ul>`;
 }
 
+/** One fact as the page shows it; the same facts make the e-mails and the card. */
+function factHtml(fact: Fact, request: ExemptionRequest): SafeHtml {
+  const value = fact.key === 'resources' ? resources(request)
+    : fact.key === 'recommendation' ? recommendation(request)
+      : typeof fact.value === 'string' ? html`${fact.value}` : html`${fact.value.join(', ')}`;
+  const note = fact.note && html` <span class="muted" data-testid="${fact.key}-note">(${fact.note})</span>`;
+  const prewrap = fact.key === 'justification';
+  return html`<dt>${fact.label}</dt><dd${prewrap && html` class="prewrap"`}><span data-testid="${fact.key}">${value}</span>${note}</dd>`;
+}
+
 function facts(request: ExemptionRequest): SafeHtml {
-  const rec = request.recommendation;
   return html`<dl class="facts">
-<dt>${request.targets.length > 1 ? 'Resources' : 'Resource'}</dt><dd data-testid="resources">${resources(request)}</dd>
-<dt>Recommendation</dt><dd data-testid="recommendation">${recommendation(request)}</dd>
-${rec.severity && html`<dt>Severity</dt><dd data-testid="severity">${rec.severity}</dd>`}
-<dt>Requested by</dt><dd data-testid="requestedBy">${request.requestedBy}</dd>
-<dt>Justification</dt><dd class="prewrap" data-testid="justification">${request.justification}</dd>
-${request.ticketRef && html`<dt>Ticket</dt><dd data-testid="ticketRef">${request.ticketRef}</dd>`}
-<dt>Requested category</dt><dd data-testid="requested-category">${request.category}</dd>
-<dt>Requested expiry</dt><dd data-testid="requested-expiresOn">${formatUtc(request.expiresOn)}</dd>
+${requestFacts(request).map((fact) => factHtml(fact, request))}
 <dt>Submitted</dt><dd>${formatUtc(request.createdAt)}</dd>
 <dt>Request</dt><dd class="mono">${request.id}</dd>
 </dl>`;
@@ -124,7 +127,7 @@ function decisionForm(view: ReviewPageView): SafeHtml {
 
 export function renderReviewPage(view: ReviewPageView): string {
   const { request } = view;
-  const decidable = DECIDABLE.has(request.state);
+  const decidable = isDecidable(request.state);
   const body = html`<main class="card">
 <h1>${request.recommendation.displayName}</h1>
 <p class="muted" data-testid="state">Exemption request · state ${stateBadge(request.state)}</p>
@@ -145,11 +148,14 @@ ${decidable
 }
 
 export function renderDecisionDone(view: DecisionDoneView): string {
-  const { request, outcome } = view;
-  const approved = outcome === 'approved';
-  const next = approved
-    ? 'The exemptions are being created now. The requester and you will get an email when they exist, or if creating them fails.'
-    : 'No exemption will be created. The requester is notified by email.';
+  const { request } = view;
+  const approved = request.decision?.outcome === 'approved';
+  const outcome = approved ? 'approved' : 'rejected';
+  const next = !approved
+    ? 'No exemption will be created. The requester is notified by email.'
+    : view.applyQueued
+      ? 'The exemptions are being created now. The requester and you will get an email when they exist, or if creating them fails.'
+      : 'Your approval is recorded, but creating the exemptions could not be started just now. It will be retried automatically within minutes; the requester and you will get an email when they exist.';
   const body = html`<main class="card">
 <h1>Request ${outcome}</h1>
 <p class="notice ${approved ? 'ok' : 'bad'}" data-testid="confirmation">You ${outcome} the exemption request as ${view.by}. ${next}</p>
@@ -157,7 +163,7 @@ export function renderDecisionDone(view: DecisionDoneView): string {
 <dl class="facts">
 <dt>Recommendation</dt><dd>${recommendation(request)}</dd>
 <dt>${request.targets.length > 1 ? 'Resources' : 'Resource'}</dt><dd>${resources(request)}</dd>
-<dt>Requested by</dt><dd>${request.requestedBy}</dd>
+<dt>Requested by</dt><dd>${request.requestedBy} <span class="muted">(${requesterNote(request)})</span></dd>
 <dt>Request</dt><dd class="mono">${request.id}</dd>
 </dl>
 <p class="muted">You can close this page.</p>

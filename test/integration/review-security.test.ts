@@ -8,7 +8,9 @@ let app: AppUnderTest;
 printHostLogOnFailure(() => app);
 
 beforeAll(async () => {
-  app = await startAppUnderTest();
+  // As when App Service authentication fronts the app: the platform sets this flag, and only then are
+  // the x-ms-client-principal headers its own.
+  app = await startAppUnderTest({ WEBSITE_AUTH_ENABLED: 'true' });
 });
 afterAll(async () => app?.close());
 

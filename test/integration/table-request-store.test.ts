@@ -2,7 +2,7 @@ import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transition } from '../../lib/requests/lifecycle.js';
 import type { AuditEntry } from '../../lib/requests/model.js';
-import { ConcurrencyError, TokenAlreadyUsedError } from '../../lib/store/request-store.js';
+import { ConcurrencyError, TokenAlreadyUsedError } from '../../lib/requests/ports/store.js';
 import { TableRequestStore } from '../../lib/store/table-request-store.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { sampleRequest } from '../support/sample-request.js';

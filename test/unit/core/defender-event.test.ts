@@ -56,6 +56,7 @@ describe('parseDefenderEvent', () => {
       justification: 'Requested from the Defender for Cloud recommendation blade.',
       expiresOn: new Date(NOW.getTime() + 90 * DAY).toISOString(),
       requestedBy: FALLBACK,
+      requesterAssurance: 'relay',
       hints: {
         displayName: 'Enable MFA for Azure Management App accounts with read permissions on your subscription',
         portalLink: 'https://ms.portal.azure.com/?fea#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/01b1ed4c-b733-4fee-b145-f23236e70cf3',
@@ -130,6 +131,7 @@ describe('parseDefenderEvent', () => {
     })));
     expect(command).toMatchObject({
       requestedBy: 'owner@contoso.com',
+      requesterAssurance: 'asserted',
       justification: 'Compensating control: firewall at the hub.',
       category: 'Mitigated',
       expiresOn: '2027-02-01T00:00:00.000Z',
@@ -140,6 +142,7 @@ describe('parseDefenderEvent', () => {
   it('falls back to the given requester when the event names none', () => {
     expect(commandOf(parse(event())).requestedBy).toBe(FALLBACK);
     expect(commandOf(parse(event({ requestedBy: null }))).requestedBy).toBe(FALLBACK);
+    expect(commandOf(parse(event())).requesterAssurance).toBe('relay');
     expect(Object.keys(commandOf(parse(event())))).not.toContain('ticketRef');
   });
 

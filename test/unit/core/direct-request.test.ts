@@ -42,6 +42,7 @@ describe('parseDirectRequest: accepted requests', () => {
       justification: MINIMAL.justification,
       expiresOn: new Date(NOW.getTime() + 90 * DAY).toISOString(),
       requestedBy: 'owner@contoso.com',
+      requesterAssurance: 'asserted',
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portalLink } from '../../../lib/notify/portal-link.js';
+import { portalLink } from '../../../lib/render/portal-link.js';
 
 describe('portalLink', () => {
   const blade = '#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/1195afff-c881-495e-9bc5-1486211ae03f';

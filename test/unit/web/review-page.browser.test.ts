@@ -61,7 +61,8 @@ describe.skipIf(!chromiumAvailable() && !ciWithoutChromium)('review page in Chro
           const form = new URLSearchParams(body);
           posts.push(form);
           const outcome = form.get('decision') === 'approve' ? 'approved' : 'rejected';
-          res.end(renderDecisionDone({ request, outcome, by: 'secops@contoso.com' }));
+          const decision = { outcome, by: 'secops@contoso.com', at: '2026-11-02T10:00:00.000Z', channel: 'review-page' } as const;
+          res.end(renderDecisionDone({ request: { ...request, state: outcome, decision }, by: 'secops@contoso.com', applyQueued: true }));
         });
         return;
       }

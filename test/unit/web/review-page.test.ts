@@ -94,26 +94,35 @@ describe('renderReviewPage', () => {
     const hostile = renderReviewPage({ ...view(hostileRequest()), approver: '<script>x</script>', signedInAs: '"><img src=x onerror="window.__pwned=1">', token: '"><script>t</script>', csrfToken: "'><script>c</script>" });
     for (const markup of LIVE_MARKUP) expect(hostile).not.toContain(markup);
     expect(hostile).not.toContain('javascript:');
-    expect(hostile).toContain(`data-testid="justification">${escapeHtml(hostileRequest().justification)}</dd>`);
+    expect(hostile).toContain(`data-testid="justification">${escapeHtml(hostileRequest().justification)}</span>`);
     expect(hostile).toContain('value="&quot;&gt;&lt;script&gt;t&lt;/script&gt;"');
   });
 });
 
 describe('renderDecisionDone', () => {
+  const decided = (outcome: 'approved' | 'rejected', base = request) =>
+    ({ ...base, state: outcome, decision: { outcome, by: 'secops@contoso.com', at: '2026-11-02T10:00:00.000Z', channel: 'review-page' as const } });
+
   it('confirms an approval and says the exemptions are being created', () => {
-    const page = renderDecisionDone({ request, outcome: 'approved', by: 'secops@contoso.com' });
+    const page = renderDecisionDone({ request: decided('approved'), by: 'secops@contoso.com', applyQueued: true });
     expect(page).toMatch(/data-testid="confirmation">[^<]*approved[^<]*exemptions are being created/);
     expect(page).toContain('secops@contoso.com');
     expect(page).not.toContain('<form');
   });
 
   it('confirms a rejection and says the requester is notified', () => {
-    const page = renderDecisionDone({ request, outcome: 'rejected', by: 'secops@contoso.com' });
+    const page = renderDecisionDone({ request: decided('rejected'), by: 'secops@contoso.com', applyQueued: true });
     expect(page).toMatch(/data-testid="confirmation">[^<]*rejected[^<]*requester is notified/);
   });
 
+  it('tells the truth when the approval is stored but creating the exemptions could not be started', () => {
+    const page = renderDecisionDone({ request: decided('approved'), by: 'secops@contoso.com', applyQueued: false });
+    expect(page).toMatch(/data-testid="confirmation">[^<]*approved[^<]*could not be started just now[^<]*retried automatically/);
+    expect(page).not.toContain('being created now');
+  });
+
   it('escapes hostile text', () => {
-    const page = renderDecisionDone({ request: hostileRequest(), outcome: 'approved', by: '<script>x</script>' });
+    const page = renderDecisionDone({ request: decided('approved', hostileRequest()), by: '<script>x</script>', applyQueued: true });
     for (const markup of LIVE_MARKUP) expect(page).not.toContain(markup);
   });
 });

@@ -1,4 +1,4 @@
-import { issueReviewToken } from '../web/review-token.js';
+import { issueReviewToken } from './review-token.js';
 
 export interface ReviewLinkSettings {
   readonly publicBaseUrl: string;

@@ -1,4 +1,4 @@
-import type { AuditEntry, ExemptionRequest, RequestState } from '../requests/model.js';
+import type { AuditEntry, ExemptionRequest, RequestState } from '../model.js';
 
 export interface Versioned<T> {
   readonly value: T;

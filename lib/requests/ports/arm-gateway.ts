@@ -1,4 +1,4 @@
-import type { PolicyExemptionProperties } from './policy-exemption.js';
+import type { PolicyExemptionProperties } from '../../azure/policy-exemption.js';
 
 export interface AssessmentInfo {
   readonly id: string;

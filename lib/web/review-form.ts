@@ -1,0 +1,57 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { EXEMPTION_CATEGORIES, type ExemptionCategory } from '../requests/model.js';
+import { CSRF_COOKIE, readCookie, verifyCsrf } from './csrf.js';
+import { messagePage } from './html-response.js';
+import { checkReviewLink } from './review-link-check.js';
+import type { ReviewClaims } from './review-token.js';
+
+const MAX_FORM_BYTES = 16_384;
+
+export interface ReviewForm {
+  readonly claims: ReviewClaims;
+  readonly outcome: 'approve' | 'reject';
+  readonly category?: ExemptionCategory;
+  readonly expiresOn?: string;
+  readonly comment?: string;
+}
+
+/**
+ * The review form as posted: from our own page (Origin), small, with a valid signed link and the CSRF
+ * value bound to it, and a known decision and category. Anything else is answered with a page.
+ */
+export async function readReviewForm(
+  request: HttpRequest,
+  settings: { publicBaseUrl: string; signingKey: string },
+  now: Date,
+): Promise<{ ok: true; form: ReviewForm } | { ok: false; response: HttpResponseInit }> {
+  const origin = request.headers.get('origin');
+  if (origin && origin !== 'null' && origin !== new URL(settings.publicBaseUrl).origin) {
+    return { ok: false, response: messagePage(403, 'Not allowed', 'Decisions can only be sent from the review page itself.') };
+  }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_FORM_BYTES) return { ok: false, response: messagePage(413, 'Too large', 'The form is larger than expected.') };
+  const fields = new URLSearchParams(text);
+  const link = checkReviewLink(settings.signingKey, fields.get('token'), now);
+  if (!link.ok) return link;
+  const cookie = readCookie(request.headers.get('cookie'), CSRF_COOKIE);
+  if (!verifyCsrf(settings.signingKey, link.claims.tokenId, cookie, fields.get('csrf') ?? undefined)) {
+    return { ok: false, response: messagePage(403, 'Form expired', 'Open the review link from the email again and resubmit the form.') };
+  }
+  const outcome = fields.get('decision');
+  if (outcome !== 'approve' && outcome !== 'reject') return { ok: false, response: messagePage(400, 'No decision', 'Choose Approve or Reject.') };
+  const category = fields.get('category') || undefined;
+  if (category !== undefined && !EXEMPTION_CATEGORIES.includes(category as ExemptionCategory)) {
+    return { ok: false, response: messagePage(400, 'Unknown category', 'The category must be Waiver or Mitigated.') };
+  }
+  const expiresOn = fields.get('expiresOn') || undefined;
+  const comment = fields.get('comment') || undefined;
+  return {
+    ok: true,
+    form: {
+      claims: link.claims, outcome,
+      ...(category ? { category: category as ExemptionCategory } : {}),
+      ...(expiresOn ? { expiresOn } : {}),
+      ...(comment ? { comment } : {}),
+    },
+  };
+}
