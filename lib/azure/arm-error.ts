@@ -7,6 +7,8 @@ export class ArmError extends Error {
     readonly code: string,
     message: string,
     readonly transient: boolean,
+    /** ARM's own Retry-After, when its last answer carried one (429, some 503s). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ArmError';
@@ -24,11 +26,20 @@ export function isTransientStatus(status: number): boolean {
 }
 
 /** Maps an ARM error body `{ error: { code, message } }` (or a transport failure) onto ArmError. */
-export function armErrorFrom(status: number, body: unknown, fallback: string): ArmError {
+export function armErrorFrom(status: number, body: unknown, fallback: string, retryAfterSeconds?: number): ArmError {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `Http${status}`;
   const message = typeof error?.message === 'string' ? error.message : fallback;
-  return new ArmError(status, code, message, isTransientStatus(status));
+  return new ArmError(status, code, message, isTransientStatus(status), retryAfterSeconds);
+}
+
+/** Retry-After is delay-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else is ignored. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 export function toArmError(error: unknown, what: string): ArmError {
@@ -37,7 +48,7 @@ export function toArmError(error: unknown, what: string): ArmError {
   if (isRestError(error)) {
     if (error.statusCode === undefined) return new ArmError(0, error.code ?? 'NetworkError', `${what}: ${error.message}`, true);
     const body = error.response?.bodyAsText ? safeJson(error.response.bodyAsText) : undefined;
-    return armErrorFrom(error.statusCode, body, `${what}: ${error.message}`);
+    return armErrorFrom(error.statusCode, body, `${what}: ${error.message}`, parseRetryAfter(error.response?.headers.get('retry-after')));
   }
   const code = (error as { code?: unknown })?.code;
   return new ArmError(0, typeof code === 'string' ? code : 'NetworkError', `${what}: ${String((error as Error)?.message ?? error)}`, true);
