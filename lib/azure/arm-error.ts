@@ -1,4 +1,4 @@
-import { isRestError } from '@azure/core-rest-pipeline';
+import { isRestError, type RestError } from '@azure/core-rest-pipeline';
 
 /** An ARM call that failed after the pipeline's own retries; `transient` says whether trying later may help. */
 export class ArmError extends Error {
@@ -47,11 +47,21 @@ export function toArmError(error: unknown, what: string): ArmError {
   // Not instanceof: CommonJS SDKs (arm-security) throw their own copy of the class.
   if (isRestError(error)) {
     if (error.statusCode === undefined) return new ArmError(0, error.code ?? 'NetworkError', `${what}: ${error.message}`, true);
-    const body = error.response?.bodyAsText ? safeJson(error.response.bodyAsText) : undefined;
-    return armErrorFrom(error.statusCode, body, `${what}: ${error.message}`, parseRetryAfter(error.response?.headers.get('retry-after')));
+    return armErrorFrom(error.statusCode, armBody(error), `${what}: ${error.message}`, parseRetryAfter(error.response?.headers.get('retry-after')));
   }
   const code = (error as { code?: unknown })?.code;
   return new ArmError(0, typeof code === 'string' ? code : 'NetworkError', `${what}: ${String((error as Error)?.message ?? error)}`, true);
+}
+
+/**
+ * Where the ARM error body sits depends on the client: the raw text (core-client, arm-security), the parsed
+ * `details` (arm-policy 7's operations), or, when arm-policy pages, only the error code.
+ */
+function armBody(error: RestError): unknown {
+  const parsed = error.response?.bodyAsText ? safeJson(error.response.bodyAsText) : undefined;
+  if (parsed !== undefined) return parsed;
+  if ((error.details as { error?: unknown } | undefined)?.error) return error.details;
+  return typeof error.code === 'string' ? { error: { code: error.code } } : undefined;
 }
 
 function safeJson(text: string): unknown {
