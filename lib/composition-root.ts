@@ -76,8 +76,9 @@ export function createServices(options: AppOptions = {}): AppServices {
     return new TableRequestStore(requests, openKeys);
   });
   const arm = once(async (): Promise<ArmGateway> => {
-    const { AzureArmGateway } = await import('./azure/azure-arm-gateway.js');
-    return new AzureArmGateway({ endpoint: settings.armEndpoint, credential: await credential(), ...(options.armRetry ? { retry: options.armRetry } : {}) });
+    const [{ AzureArmGateway }, { CachingArmGateway }] = await Promise.all([import('./azure/azure-arm-gateway.js'), import('./azure/caching-arm-gateway.js')]);
+    const gateway = new AzureArmGateway({ endpoint: settings.armEndpoint, credential: await credential(), ...(options.armRetry ? { retry: options.armRetry } : {}) });
+    return new CachingArmGateway(gateway, clock);
   });
   const mailer = once(async (): Promise<Mailer> => {
     const { RetryingMailer } = await import('./notify/retrying-mailer.js');

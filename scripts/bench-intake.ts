@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   const resources = [SEED.resources.storageProd, SEED.resources.storageData, SEED.resources.vmProd, SEED.resources.keyVaultProd, SEED.resources.sqlDatabaseProd];
-  const references = ['secureTransferToStorageAccountMonitoring', 'storageAccountShouldRestrictNetworkAccessMonitoring', 'jitNetworkAccessMonitoring', 'systemUpdatesMonitoringEffect', 'keyVaultsSoftDeleteMonitoring', 'sqlDbEncryptionMonitoring'];
+  const references = Object.values(SEED.mcsbReferenceIds);
   const distinct = (2 ** resources.length - 1) * references.length;
   if (total > distinct) throw new Error(`at most ${distinct} distinct requests can be made from the seed`);
   let next = 0;

@@ -27,14 +27,20 @@ export class AzureArmGateway implements ArmGateway {
     if (!parsed) return undefined;
     try {
       // The SDK puts "/" before the id itself: a leading slash would become "//subscriptions".
-      const a = await this.security(parsed.subscriptionId).assessments.get(parsed.id.slice(1), assessmentKey, { expand: 'metadata' });
+      // At 2021-06-01 `$expand` takes one value, `links` or `metadata` (an enum, not a list), and the
+      // portal link comes only with `links`: two reads, side by side.
+      const assessments = this.security(parsed.subscriptionId).assessments;
+      const [a, linked] = await Promise.all([
+        assessments.get(parsed.id.slice(1), assessmentKey, { expand: 'metadata' }),
+        assessments.get(parsed.id.slice(1), assessmentKey, { expand: 'links' }),
+      ]);
       return {
         id: a.id ?? `${parsed.id}/providers/Microsoft.Security/assessments/${assessmentKey}`,
         resourceId: (a.resourceDetails as { id?: string } | undefined)?.id ?? parsed.id,
         displayName: a.displayName ?? a.metadata?.displayName ?? assessmentKey,
         ...defined('policyDefinitionId', a.metadata?.policyDefinitionId),
         ...defined('severity', a.metadata?.severity),
-        ...defined('portalLink', a.links?.azurePortalUri),
+        ...defined('portalLink', linked.links?.azurePortalUri),
         ...defined('statusCode', a.status?.code),
       };
     } catch (error) {

@@ -1,5 +1,6 @@
 import { optionalProp as optional } from '../core/optional.js';
 import type { ArmGateway, AssignmentInfo, PolicySetInfo } from './ports/arm-gateway.js';
+import { ArmError } from './ports/arm-error.js';
 import { isAtOrAbove, normalizeResourceId, sameArmId } from '../azure/resource-id.js';
 import type { RecommendationSelector } from './intake-command.js';
 import type { ExemptionTarget, RecommendationRef, ResolvedAssignment } from './model.js';
@@ -29,16 +30,17 @@ export async function resolveTargets(
   hints: { displayName?: string; portalLink?: string; severity?: string } = {},
 ): Promise<Resolution> {
   const sets = new Map<string, Promise<PolicySetInfo | undefined>>();
-  const setOf = (id: string) => {
+  const setOf = (id: string, field: string) => {
     const key = id.toLowerCase();
-    if (!sets.has(key)) sets.set(key, arm.getPolicySetDefinition(id));
+    if (!sets.has(key)) sets.set(key, refusalNames(field, `read policy set definition ${id}`, arm.getPolicySetDefinition(id)));
     return sets.get(key)!;
   };
 
   if (selector.kind === 'assignment') {
-    const assignment = await arm.getAssignment(selector.policyAssignmentId);
-    if (!assignment) throw new UnresolvableRequestError(`policy assignment ${selector.policyAssignmentId} does not exist`, 'policyAssignmentId');
-    const refs = await checkReferenceIds(assignment, selector.policyDefinitionReferenceIds, setOf);
+    const field = 'policyAssignmentId';
+    const assignment = await refusalNames(field, `read policy assignment ${selector.policyAssignmentId}`, arm.getAssignment(selector.policyAssignmentId));
+    if (!assignment) throw new UnresolvableRequestError(`policy assignment ${selector.policyAssignmentId} does not exist`, field);
+    const refs = await checkReferenceIds(assignment, selector.policyDefinitionReferenceIds, (id) => setOf(id, field));
     const targets = resourceIds.map((resourceId) => {
       if (!appliesTo(assignment, resourceId)) {
         throw new UnresolvableRequestError(`policy assignment ${assignment.id} does not apply to ${resourceId}`, 'policyAssignmentId');
@@ -51,7 +53,7 @@ export async function resolveTargets(
   let recommendation: RecommendationRef | undefined;
   const targets: ExemptionTarget[] = [];
   for (const resourceId of resourceIds) {
-    const assessment = await arm.getAssessment(resourceId, selector.assessmentKey);
+    const assessment = await refusalNames('resourceId', `read assessment ${selector.assessmentKey} of ${resourceId}`, arm.getAssessment(resourceId, selector.assessmentKey));
     if (!assessment) {
       throw new UnresolvableRequestError(`no assessment ${selector.assessmentKey} exists on ${resourceId}`, 'assessmentKey');
     }
@@ -65,7 +67,7 @@ export async function resolveTargets(
       ...optional('severity', assessment.severity ?? hints.severity),
       ...optional('portalLink', assessment.portalLink ?? hints.portalLink),
     };
-    const assignments = await assignmentsContaining(arm, resourceId, assessment.policyDefinitionId, setOf);
+    const assignments = await assignmentsContaining(arm, resourceId, assessment.policyDefinitionId, (id) => setOf(id, 'assessmentKey'));
     if (assignments.length === 0) {
       throw new UnresolvableRequestError(
         `no assignment at or above ${resourceId} contains policy ${assessment.policyDefinitionId}`, 'assessmentKey');
@@ -82,7 +84,8 @@ async function assignmentsContaining(
   setOf: (id: string) => Promise<PolicySetInfo | undefined>,
 ): Promise<ResolvedAssignment[]> {
   const found: ResolvedAssignment[] = [];
-  for (const assignment of await arm.listAssignmentsAbove(resourceId)) {
+  const above = await refusalNames('resourceId', `list the policy assignments above ${resourceId}`, arm.listAssignmentsAbove(resourceId));
+  for (const assignment of above) {
     if (!appliesTo(assignment, resourceId)) continue;
     if (sameArmId(assignment.policyDefinitionId, policyDefinitionId)) {
       found.push({ policyAssignmentId: assignment.id, policyDefinitionReferenceIds: [], ...named(assignment) });
@@ -119,6 +122,24 @@ async function checkReferenceIds(
     throw new UnresolvableRequestError(`initiative ${assignment.policyDefinitionId} has no policyDefinitionReferenceIds ${unknown.join(', ')}`, 'policyDefinitionReferenceIds');
   }
   return [...requested];
+}
+
+/**
+ * ARM answering 4xx (other than 408/429, which are transient) to a lookup means the reference the request
+ * made is bad — unknown, malformed, or out of the broker's reach — so the requester hears why, against the
+ * field that led there. 5xx, throttling and unreachable ARM stay ArmErrors: the request may be fine.
+ */
+async function refusalNames<T>(field: string, what: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isRefusal(error)) throw new UnresolvableRequestError(`Azure Resource Manager refused to ${what}: ${error.code}: ${error.message}`, field);
+    throw error;
+  }
+}
+
+function isRefusal(error: unknown): error is ArmError {
+  return error instanceof ArmError && error.status >= 400 && error.status < 500 && !error.transient;
 }
 
 function appliesTo(assignment: AssignmentInfo, resourceId: string): boolean {

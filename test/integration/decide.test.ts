@@ -17,7 +17,7 @@ afterAll(async () => environment?.stop());
 
 const settings = { fallbackApprovers: [], maxExpiryDays: 365 };
 const approver = SEED.contactEmails[SEED.subscriptions.production]![1]!;
-const REFERENCES = ['secureTransferToStorageAccountMonitoring', 'jitNetworkAccessMonitoring', 'systemUpdatesMonitoringEffect'];
+const REFERENCES = [SEED.mcsbReferenceIds.secureTransfer, SEED.mcsbReferenceIds.jit, SEED.mcsbReferenceIds.systemUpdates];
 let sequence = 0;
 
 /** A notified request on its own resource and reference id, so none is a duplicate of another. */

@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 const production = SEED.contactEmails[SEED.subscriptions.production]!;
-const MCSB_REFERENCES = ['secureTransferToStorageAccountMonitoring', 'storageAccountShouldRestrictNetworkAccessMonitoring', 'jitNetworkAccessMonitoring', 'systemUpdatesMonitoringEffect'];
+const { secureTransfer, storageNetwork, jit, systemUpdates } = SEED.mcsbReferenceIds;
+const MCSB_REFERENCES = [secureTransfer, storageNetwork, jit, systemUpdates];
 let sequence = 0;
 /** A fresh notified request per test: another resource or reference id each time, so none is a duplicate. */
 async function freshRequest(requestedBy?: string) {

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 const contacts = SEED.contactEmails[SEED.subscriptions.production]!;
-const REFERENCES = ['secureTransferToStorageAccountMonitoring', 'jitNetworkAccessMonitoring', 'systemUpdatesMonitoringEffect'];
+const REFERENCES = [SEED.mcsbReferenceIds.secureTransfer, SEED.mcsbReferenceIds.jit, SEED.mcsbReferenceIds.systemUpdates];
 const RESOURCES = [SEED.resources.storageProd, SEED.resources.storageData, SEED.resources.vmProd];
 let sequence = 0;
 /** Another resource or reference id each time, so no request is a duplicate of another. */

@@ -48,9 +48,27 @@ export const SEED = {
 
   policies: {
     secureTransfer: `${BUILTIN_POLICY}404c3081-a854-4457-ae30-26a93ef643f9`,
+    /** "Storage accounts should restrict network access" (networkAcls.defaultAction). */
     storageNetwork: `${BUILTIN_POLICY}34c877ad-507e-4c82-993e-3452a6e0ad3c`,
+    /** "Storage accounts should restrict network access using virtual network rules". */
+    storageNetworkVnetRules: `${BUILTIN_POLICY}2a1a9cdf-e04d-429a-8416-3bfb72a1b26f`,
     jit: `${BUILTIN_POLICY}b0f33259-77d7-4c9e-aac6-3aabcfae693c`,
+    systemUpdates: `${BUILTIN_POLICY}f85bf3e0-d513-442e-89c3-1784ad63382b`,
     keyVaultSecretExpiry: `${BUILTIN_POLICY}98728c90-32c7-4049-8429-847dc0f4fe37`,
+  },
+
+  /**
+   * The MCSB's policyDefinitionReferenceIds for the seed's policies, as Microsoft publishes them
+   * (test/fixtures/published-mapping pins them). The seed's MCSB is trimmed to these.
+   */
+  mcsbReferenceIds: {
+    secureTransfer: 'secureTransferToStorageAccountMonitoring',
+    storageNetwork: 'disableUnrestrictedNetworkToStorageAccountMonitoring',
+    storageNetworkVnetRules: 'storageAccountsShouldRestrictNetworkAccessUsingVirtualNetworkRulesMonitoringEffect',
+    jit: 'jitNetworkAccessMonitoring',
+    systemUpdates: 'systemUpdatesV2Monitoring',
+    keyVaultSoftDelete: 'keyVaultsShouldHaveSoftDeleteEnabledMonitoringEffect',
+    sqlTde: 'sqlDbEncryptionMonitoring',
   },
 
   resources: {
@@ -66,9 +84,13 @@ export const SEED = {
 
   assessmentKeys: {
     secureTransfer: '1c5de8e1-f68d-6a17-e0d2-ec259c42768c',
-    storageNetwork: 'ad4f3ff1-30eb-5042-16ed-27198f640b8d',
+    /** "Access to storage accounts with firewall and virtual network configurations should be restricted" → storageNetwork. */
+    storageNetwork: '45d313c3-3fca-5040-035f-d61928366d31',
+    /** "Storage accounts should restrict network access using virtual network rules" → storageNetworkVnetRules. */
+    storageNetworkVnetRules: 'ad4f3ff1-30eb-5042-16ed-27198f640b8d',
     jit: '805651bc-6ecd-4c73-9b55-97a19d0582d0',
-    systemUpdates: '4ab6e3c5-74dd-8b35-9ab9-f61b30875b27',
+    /** "System updates should be installed on your machines (powered by Azure Update Manager)". */
+    systemUpdates: 'e1145ab1-eb4f-43d8-911b-36ddf771d13f',
     keyVaultSoftDelete: '78211c00-15a9-336e-17c4-0b48613dadf4',
     keyVaultSecretExpiry: '14257785-9437-97fa-11ae-898cfb24302b',
     sqlTde: '651967bf-044e-4bde-8376-3e08e0600105',
@@ -88,7 +110,10 @@ export const SEED = {
     resourceId: res(S1, 'rg-app-prod', 'Microsoft.Compute/virtualMachines', 'vm-app-prod-01'),
     assessmentKey: '805651bc-6ecd-4c73-9b55-97a19d0582d0',
   },
-  /** kv-contoso-prod-01 + "secrets should expire": no assignment contains that policy. */
+  /**
+   * kv-contoso-prod-01 + "secrets should expire": no assignment contains that policy. In Azure the MCSB
+   * does contain it (secretsExpirationSet); the seed's trimmed copy leaves it out to make this case.
+   */
   unresolvable: {
     resourceId: res(S1, 'rg-app-prod', 'Microsoft.KeyVault/vaults', 'kv-contoso-prod-01'),
     assessmentKey: '14257785-9437-97fa-11ae-898cfb24302b',

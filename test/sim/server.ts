@@ -9,7 +9,7 @@ import { handleArm, tooManyRequests, type ArmDeps } from './arm/pipeline.js';
 import type { FaultRegistry } from './faults.js';
 import type { RouteTable } from './spec/routes.js';
 import type { SimCertificate } from './tls.js';
-import type { SimRequestRecord } from './types.js';
+import type { FaultSpec, SimRequestRecord } from './types.js';
 
 export interface ServerDeps extends ArmDeps {
   routes: RouteTable;
@@ -63,9 +63,7 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   }
   if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
   if (fault?.kind === 'throttle' || fault?.kind === 'error') {
-    const e = fault.kind === 'throttle' ? tooManyRequests(fault.retryAfterSeconds ?? 1)
-      : new ArmError(fault.status ?? 503, (fault.status ?? 503) === 503 ? 'ServiceUnavailable' : 'InternalServerError',
-        'The service is temporarily unavailable (injected fault). Please retry.');
+    const e = fault.kind === 'throttle' ? tooManyRequests(fault.retryAfterSeconds ?? 1) : injectedError(fault);
     record(e.status, requestBody);
     send(res, e.status, { ...armHeaders(req), ...e.extra.headers }, e.body());
     return;
@@ -80,6 +78,15 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   const r = await handleArm(deps, { method, rawPath, url, query, headers: req.headers, bodyText }, route!);
   record(r.status, r.parsedBody ?? requestBody, r.principal?.clientId);
   send(res, r.status, { ...armHeaders(req), ...r.headers }, r.body);
+}
+
+function injectedError(fault: FaultSpec): ArmError {
+  const status = fault.status ?? 503;
+  const code = fault.code ?? (status === 503 ? 'ServiceUnavailable' : status >= 500 ? 'InternalServerError' : 'BadRequest');
+  const message = fault.message ?? (status >= 500
+    ? 'The service is temporarily unavailable (injected fault). Please retry.'
+    : 'The request was refused (injected fault).');
+  return new ArmError(status, code, message, fault.retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(fault.retryAfterSeconds) } });
 }
 
 function armHeaders(req: IncomingMessage): Record<string, string> {

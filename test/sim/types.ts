@@ -60,6 +60,10 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** Status for kind 'error'; default 503. */
   status?: number;
+  /** ARM error code for kind 'error'; default ServiceUnavailable for 503, InternalServerError for other 5xx, BadRequest for 4xx. */
+  code?: string;
+  /** ARM error message for kind 'error'. */
+  message?: string;
 }
 
 export interface SimRequestRecord {

@@ -8,6 +8,8 @@ export class ArmError extends Error {
     readonly code: string,
     message: string,
     readonly transient: boolean,
+    /** ARM's own Retry-After, when its last answer carried one (429, some 503s). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ArmError';

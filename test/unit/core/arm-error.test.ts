@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
-import { ArmError, armErrorFrom, isTransientStatus, toArmError } from '../../../lib/azure/arm-error.js';
+import { ArmError, armErrorFrom, isTransientStatus, parseRetryAfter, toArmError } from '../../../lib/azure/arm-error.js';
 
 const EXEMPTION_URL = 'https://management.azure.com/subscriptions/s/providers/Microsoft.Authorization/policyExemptions/e?api-version=2024-12-01-preview';
 
@@ -98,5 +98,27 @@ describe('toArmError', () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     expect(toArmError(reset, 'GET')).toMatchObject({ status: 0, code: 'ECONNRESET', message: 'GET: socket hang up', transient: true });
     expect(toArmError('boom', 'GET')).toMatchObject({ status: 0, code: 'NetworkError', message: 'GET: boom', transient: true });
+  });
+});
+
+describe('toArmError with the shapes other ARM clients throw', () => {
+  it('reads the parsed error in `details` when there is no body text (arm-policy 7)', () => {
+    const error = restError(403, undefined, 'AuthorizationFailed');
+    error.details = { error: { code: 'AuthorizationFailed', message: 'no read on the scope' } };
+    expect(toArmError(error, 'GET assignment')).toMatchObject({ status: 403, code: 'AuthorizationFailed', message: 'no read on the scope', transient: false });
+  });
+
+  it('keeps the ARM code of a failed page, which carries no body at all (arm-policy 7 paging)', () => {
+    const error = toArmError(restError(400, undefined, 'InvalidResourceType'), 'list assignments');
+    expect(error).toMatchObject({ status: 400, code: 'InvalidResourceType', message: 'list assignments: Request failed' });
+  });
+
+  it('takes Retry-After from the last answer, in seconds or as an HTTP-date', () => {
+    const throttled = restError(429, JSON.stringify({ error: { code: 'TooManyRequests', message: 'slow down' } }));
+    throttled.response!.headers.set('retry-after', '12');
+    expect(toArmError(throttled, 'GET').retryAfterSeconds).toBe(12);
+    expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:30 GMT', Date.parse('2026-10-21T07:28:00Z'))).toBe(30);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
   });
 });

@@ -31,6 +31,24 @@ describe('sim: Microsoft.Security/assessments 2021-06-01 through @azure/arm-secu
     expect(f.sim.violations).toEqual([]);
   });
 
+  it('without $expand answers neither links nor metadata, as the spec says', async () => {
+    const a = await f.security(SEED.subscriptions.production).assessments.get(
+      noLeadingSlash(SEED.initiativeAndDirect.resourceId), SEED.initiativeAndDirect.assessmentKey);
+    expect(a.links).toBeUndefined();
+    expect(a.metadata).toBeUndefined();
+    expect(a.displayName).toBeDefined();
+    expect(f.sim.violations).toEqual([]);
+  });
+
+  it('refuses a combined $expand: at 2021-06-01 it is one enum value, not a list', async () => {
+    const a = await f.security(SEED.subscriptions.production).assessments.get(
+      noLeadingSlash(SEED.initiativeAndDirect.resourceId), SEED.initiativeAndDirect.assessmentKey, { expand: 'links,metadata' })
+      .catch((e: { statusCode?: number }) => e);
+    expect(a).toMatchObject({ statusCode: 400 });
+    expect(f.sim.violations.at(-1)?.problems[0]).toMatchObject({ target: 'query.$expand', keyword: 'enum' });
+    f.sim.violations.length = 0;
+  });
+
   it('lists the assessments under a subscription', async () => {
     const sec = f.security(SEED.subscriptions.shared);
     const all = [];

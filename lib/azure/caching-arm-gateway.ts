@@ -1,0 +1,48 @@
+import type { Clock } from '../core/clock.js';
+import { ExpiringCache } from '../core/expiring-cache.js';
+import type { PolicyExemptionProperties } from './policy-exemption.js';
+import type { ArmGateway, AssessmentInfo, AssignmentInfo, PolicySetInfo } from '../requests/ports/arm-gateway.js';
+
+/**
+ * How long a fetched policy set definition (initiative) is reused. The Microsoft cloud security benchmark
+ * holds ~220 policies and nearly every resource sits under it, so the blade's one-event-per-resource burst
+ * would otherwise fetch it once per event. Built-in initiatives change with Azure Policy releases (weeks
+ * apart); custom ones when an admin edits them. Five minutes absorbs a burst, and an edit is seen within
+ * five minutes — well inside the hours a request waits for review, after which ARM re-checks the
+ * reference ids when the exemption is written anyway.
+ */
+export const POLICY_SET_TTL_MS = 5 * 60_000;
+
+/** ArmGateway decorator: policy set definitions come from a process-wide cache, everything else passes through. */
+export class CachingArmGateway implements ArmGateway {
+  private readonly policySets: ExpiringCache<PolicySetInfo>;
+
+  constructor(private readonly inner: ArmGateway, clock: Clock, ttlMs = POLICY_SET_TTL_MS) {
+    this.policySets = new ExpiringCache(ttlMs, clock);
+  }
+
+  getPolicySetDefinition(policySetDefinitionId: string): Promise<PolicySetInfo | undefined> {
+    // ARM ids are case-insensitive; one entry per initiative however a caller spells it.
+    return this.policySets.get(policySetDefinitionId.toLowerCase(), () => this.inner.getPolicySetDefinition(policySetDefinitionId));
+  }
+
+  getAssessment(resourceId: string, assessmentKey: string): Promise<AssessmentInfo | undefined> {
+    return this.inner.getAssessment(resourceId, assessmentKey);
+  }
+
+  listAssignmentsAbove(resourceId: string): Promise<AssignmentInfo[]> {
+    return this.inner.listAssignmentsAbove(resourceId);
+  }
+
+  getAssignment(policyAssignmentId: string): Promise<AssignmentInfo | undefined> {
+    return this.inner.getAssignment(policyAssignmentId);
+  }
+
+  listSecurityContactEmails(subscriptionId: string): Promise<string[]> {
+    return this.inner.listSecurityContactEmails(subscriptionId);
+  }
+
+  putExemption(scope: string, name: string, properties: PolicyExemptionProperties): Promise<string> {
+    return this.inner.putExemption(scope, name, properties);
+  }
+}
