@@ -6,6 +6,7 @@ import { exemptionProperties } from './exemption-properties.js';
 import { transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
 import type { RequestPorts } from './ports.js';
+import { checkWrites } from './write-guard.js';
 
 export interface Delivery {
   readonly dequeueCount: number;
@@ -34,14 +35,24 @@ export async function applyExemptions(
     return 'skipped';
   }
   const request = stored.value;
+  // A stored row is not trusted either: what is written must be exactly what the approver reviewed.
+  const check = checkWrites(request);
+  if (!check.ok) {
+    const refused = transition(request, {
+      to: 'failed', actor: 'system', channel: 'apply-worker', at: ports.clock.now(),
+      detail: `${check.failure.code}: ${check.failure.message}`,
+      changes: { lastError: check.failure },
+    });
+    const saved = await ports.store.update(refused.request, stored.etag, [refused.audit]);
+    await sendCourtesyMail(ports, [request.decision?.by], failedEmail(saved.value));
+    return 'failed';
+  }
   const created: CreatedExemption[] = [];
   try {
-    for (const target of request.targets) {
-      for (const assignment of target.assignments) {
-        const name = exemptionName(request.id, target.resourceId, assignment.policyAssignmentId);
-        const id = await ports.arm.putExemption(target.resourceId, name, exemptionProperties(request, assignment));
-        created.push({ id, resourceId: target.resourceId, policyAssignmentId: assignment.policyAssignmentId });
-      }
+    for (const { scope, assignment } of check.writes) {
+      const name = exemptionName(request.id, scope, assignment.policyAssignmentId);
+      const id = await ports.arm.putExemption(scope, name, exemptionProperties(request, assignment));
+      created.push({ id, resourceId: scope, policyAssignmentId: assignment.policyAssignmentId });
     }
   } catch (error) {
     const armError = toArmError(error, 'create policy exemption');

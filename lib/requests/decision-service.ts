@@ -4,6 +4,7 @@ import { sendCourtesyMail } from '../notify/courtesy-mail.js';
 import { ConcurrencyError, TokenAlreadyUsedError } from '../store/request-store.js';
 import type { ReviewClaims } from '../web/review-token.js';
 import { transition } from './lifecycle.js';
+import { reviewDigest } from './write-guard.js';
 import type { ExemptionCategory, ExemptionRequest } from './model.js';
 import type { RequestPorts } from './ports.js';
 
@@ -68,7 +69,7 @@ export async function decide(
     at: now,
     ...(comment === undefined ? {} : { detail: comment }),
     changes: {
-      decision: { outcome: approved ? 'approved' : 'rejected', by: input.claims.approver, at: now.toISOString(), channel: 'review-page', ...(comment === undefined ? {} : { comment }) },
+      decision: { outcome: approved ? 'approved' : 'rejected', by: input.claims.approver, at: now.toISOString(), channel: 'review-page', ...(comment === undefined ? {} : { comment }), reviewed: reviewDigest(request.targets) },
       ...(approved ? { expiresOn, category: input.category ?? request.category } : {}),
     },
   });
