@@ -74,3 +74,25 @@ describe('putExemption sends the PUT to exactly the scope it was given', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('read calls built from parsed parts still reach the simulated routes', () => {
+  it('lists assignments above a child resource (parent path and type sent as encoded segments)', async () => {
+    const ids = (await gateway.listAssignmentsAbove(SEED.resources.sqlDatabaseProd)).map((a) => a.id);
+    expect(ids).toContain(SEED.assignments.mcsbProduction);
+    expect(f.sim.requests.at(-1)).toMatchObject({ operationId: 'PolicyAssignments_ListForResource', status: 200 });
+  });
+
+  it('reads an assessment on a child resource and assignments at a management group and a resource group', async () => {
+    expect((await gateway.getAssessment(SEED.resources.sqlDatabaseProd, SEED.assessmentKeys.sqlTde))?.id.toLowerCase())
+      .toBe(`${SEED.resources.sqlDatabaseProd}/providers/Microsoft.Security/assessments/${SEED.assessmentKeys.sqlTde}`.toLowerCase());
+    expect((await gateway.getAssignment(SEED.assignments.allowedLocationsMg))?.id).toBe(SEED.assignments.allowedLocationsMg);
+    expect((await gateway.getAssignment(SEED.assignments.storageBaselineRg))?.id).toBe(SEED.assignments.storageBaselineRg);
+  });
+
+  it('lists security contacts from segments, and refuses a subscription id that is not a GUID without calling ARM', async () => {
+    expect(await gateway.listSecurityContactEmails(SEED.subscriptions.production)).toEqual(SEED.contactEmails[SEED.subscriptions.production]);
+    const before = f.sim.requests.length;
+    await expect(gateway.listSecurityContactEmails('../../providers')).rejects.toMatchObject({ code: 'InvalidSubscriptionId' });
+    expect(f.sim.requests.length).toBe(before);
+  });
+});
