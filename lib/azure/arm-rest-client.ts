@@ -1,5 +1,6 @@
 import { getClient, type Client } from '@azure-rest/core-client';
 import { armErrorFrom, toArmError } from './arm-error.js';
+import { armPath, type ArmPath } from './arm-path.js';
 import { credentialScope, type ArmClientOptions } from './arm-client-options.js';
 
 /**
@@ -16,36 +17,37 @@ export class ArmRestClient {
     });
   }
 
-  /** `path` is an absolute ARM path such as /subscriptions/…; its characters are sent as they are. */
-  async send<T>(method: 'GET' | 'PUT' | 'DELETE', path: string, apiVersion: string, body?: unknown): Promise<{ status: number; body: T }> {
-    return this.call<T>(method, path, { 'api-version': apiVersion }, body);
+  /** `segments` are the path's unencoded parts (`['subscriptions', id, …]`); each is encoded on its own. */
+  async send<T>(method: 'GET' | 'PUT' | 'DELETE', segments: readonly string[], apiVersion: string, body?: unknown): Promise<{ status: number; body: T }> {
+    return this.call<T>(method, armPath(segments), { 'api-version': apiVersion }, body);
   }
 
   /** Follows `nextLink` pages; accepts a bare array as well as `{ value: [...] }`. */
-  async listAll<T>(path: string, apiVersion: string): Promise<T[]> {
+  async listAll<T>(segments: readonly string[], apiVersion: string): Promise<T[]> {
     const items: T[] = [];
-    let next: string | undefined = path;
-    let version: string | undefined = apiVersion;
-    while (next) {
-      const { body } = await this.sendUrl<unknown>(next, version);
-      if (Array.isArray(body)) return items.concat(body as T[]);
-      const page = body as { value?: T[]; nextLink?: string };
-      items.push(...(page.value ?? []));
-      next = page.nextLink;
-      version = undefined; // nextLink carries its own api-version
+    let page = await this.send<unknown>('GET', segments, apiVersion);
+    for (;;) {
+      if (Array.isArray(page.body)) return items.concat(page.body as T[]);
+      const { value, nextLink } = page.body as { value?: T[]; nextLink?: string };
+      items.push(...(value ?? []));
+      if (!nextLink) return items;
+      page = await this.followNextLink<unknown>(nextLink);
     }
-    return items;
   }
 
-  /** A nextLink already carries its api-version and paging state in its query. */
-  private async sendUrl<T>(pathOrUrl: string, apiVersion: string | undefined): Promise<{ status: number; body: T }> {
-    if (apiVersion) return this.send<T>('GET', pathOrUrl, apiVersion);
-    const url = new URL(pathOrUrl);
-    return this.call<T>('GET', url.pathname, Object.fromEntries(url.searchParams.entries()));
+  /**
+   * A nextLink carries its own api-version and paging state. Only its path and query are used, so the
+   * request (and the bearer token) still goes to the configured endpoint; URL parsing has already
+   * resolved and encoded the path.
+   */
+  private async followNextLink<T>(nextLink: string): Promise<{ status: number; body: T }> {
+    const url = new URL(nextLink);
+    return this.call<T>('GET', url.pathname as ArmPath, Object.fromEntries(url.searchParams.entries()));
   }
 
-  private async call<T>(method: 'GET' | 'PUT' | 'DELETE', path: string, queryParameters: Record<string, string>, body?: unknown): Promise<{ status: number; body: T }> {
-    const resource = this.client.path('/{path}', { value: path.replace(/^\/+/, ''), allowReserved: true });
+  private async call<T>(method: 'GET' | 'PUT' | 'DELETE', path: ArmPath, queryParameters: Record<string, string>, body?: unknown): Promise<{ status: number; body: T }> {
+    // Already encoded segment by segment; encoding it again would turn %2F into %252F.
+    const resource = this.client.path('/{path}', { value: path.slice(1), allowReserved: true });
     const options = { queryParameters, ...(body === undefined ? {} : { body }) };
     let response;
     try {

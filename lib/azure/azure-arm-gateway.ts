@@ -1,12 +1,14 @@
 import { SecurityCenter } from '@azure/arm-security';
 import { PolicyClient, type PolicyAssignment } from '@azure/arm-policy';
 import { optionalProp as defined } from '../core/optional.js';
-import { toArmError } from './arm-error.js';
+import { ArmError, toArmError } from './arm-error.js';
 import { credentialScope, type ArmClientOptions } from './arm-client-options.js';
 import type { ArmGateway, AssessmentInfo, AssignmentInfo, PolicySetInfo } from '../requests/ports/arm-gateway.js';
+import { sdkScopeParameter } from './arm-path.js';
 import { ArmRestClient } from './arm-rest-client.js';
+import { assignmentScopeSegments, formatPolicyAssignmentId, parsePolicyAssignmentId } from './policy-assignment-id.js';
 import { POLICY_EXEMPTIONS_API_VERSION, type PolicyExemptionProperties } from './policy-exemption.js';
-import { lastSegment, normalizeResourceId, parseResourceId, subscriptionOf } from './resource-id.js';
+import { formatResourceId, lastSegment, normalizeResourceId, parseResourceId, readResourceId, resourceSegments, subscriptionOf } from './resource-id.js';
 import { contactEmails, SECURITY_CONTACTS_API_VERSION } from './security-contacts.js';
 
 const AT_SCOPE = 'atScope()';
@@ -26,17 +28,19 @@ export class AzureArmGateway implements ArmGateway {
     const parsed = parseResourceId(resourceId);
     if (!parsed) return undefined;
     try {
-      // The SDK puts "/" before the id itself: a leading slash would become "//subscriptions".
+      // The SDK sends resourceId unencoded after its own "/": hand it encoded segments, no leading slash.
       // At 2021-06-01 `$expand` takes one value, `links` or `metadata` (an enum, not a list), and the
       // portal link comes only with `links`: two reads, side by side.
       const assessments = this.security(parsed.subscriptionId).assessments;
+      const scope = sdkScopeParameter(resourceSegments(parsed));
       const [a, linked] = await Promise.all([
-        assessments.get(parsed.id.slice(1), assessmentKey, { expand: 'metadata' }),
-        assessments.get(parsed.id.slice(1), assessmentKey, { expand: 'links' }),
+        assessments.get(scope, assessmentKey, { expand: 'metadata' }),
+        assessments.get(scope, assessmentKey, { expand: 'links' }),
       ]);
+      const id = formatResourceId(parsed);
       return {
-        id: a.id ?? `${parsed.id}/providers/Microsoft.Security/assessments/${assessmentKey}`,
-        resourceId: (a.resourceDetails as { id?: string } | undefined)?.id ?? parsed.id,
+        id: a.id ?? `${id}/providers/Microsoft.Security/assessments/${assessmentKey}`,
+        resourceId: (a.resourceDetails as { id?: string } | undefined)?.id ?? id,
         displayName: a.displayName ?? a.metadata?.displayName ?? assessmentKey,
         ...defined('policyDefinitionId', a.metadata?.policyDefinitionId),
         ...defined('severity', a.metadata?.severity),
@@ -55,10 +59,13 @@ export class AzureArmGateway implements ArmGateway {
     if (!parsed) return [];
     const assignments = this.policy(parsed.subscriptionId).policyAssignments;
     const options = { filter: AT_SCOPE };
-    const pages = parsed.resource
-      ? assignments.listForResource(parsed.resourceGroup!, parsed.resource.providerNamespace, parsed.resource.parentResourcePath,
-        parsed.resource.resourceType, parsed.resource.name, options)
-      : parsed.resourceGroup
+    // The SDK encodes group, namespace and name itself but sends parentResourcePath and resourceType as
+    // given (they may hold slashes), so those two are encoded here, segment by segment.
+    const pages = parsed.kind === 'resource'
+      ? assignments.listForResource(parsed.resourceGroup, parsed.providerNamespace,
+        parsed.path.slice(0, -1).flatMap((step) => [step.type, step.name]).map(encodeURIComponent).join('/'),
+        encodeURIComponent(parsed.path.at(-1)!.type), parsed.path.at(-1)!.name, options)
+      : parsed.kind === 'resourceGroup'
         ? assignments.listForResourceGroup(parsed.resourceGroup, options)
         : assignments.list(options);
     const found: AssignmentInfo[] = [];
@@ -68,21 +75,20 @@ export class AzureArmGateway implements ArmGateway {
         if (info) found.push(info);
       }
     } catch (error) {
-      throw toArmError(error, `list policy assignments above ${parsed.id}`);
+      throw toArmError(error, `list policy assignments above ${formatResourceId(parsed)}`);
     }
     return found;
   }
 
   async getAssignment(policyAssignmentId: string): Promise<AssignmentInfo | undefined> {
-    const id = normalizeResourceId(policyAssignmentId);
-    const marker = '/providers/microsoft.authorization/policyassignments/';
-    const at = id.toLowerCase().lastIndexOf(marker);
-    if (at < 0) return undefined;
-    const scope = id.slice(0, at);
+    const ref = parsePolicyAssignmentId(policyAssignmentId);
+    if (!ref) return undefined;
+    const id = formatPolicyAssignmentId(ref);
     // Management-group assignments need no subscription; the client just wants one.
-    const subscriptionId = subscriptionOf(scope) ?? NO_SUBSCRIPTION;
+    const subscriptionId = ref.scope.kind === 'managementGroup' ? NO_SUBSCRIPTION : ref.scope.subscriptionId;
     try {
-      const assignment = await this.policy(subscriptionId).policyAssignments.get(scope.replace(/^\//, ''), lastSegment(id));
+      // The SDK sends scope unencoded after its own "/"; it encodes the name itself.
+      const assignment = await this.policy(subscriptionId).policyAssignments.get(sdkScopeParameter(assignmentScopeSegments(ref.scope)), ref.name);
       return assignmentInfo(assignment);
     } catch (error) {
       const armError = toArmError(error, `get policy assignment ${id}`);
@@ -117,15 +123,20 @@ export class AzureArmGateway implements ArmGateway {
   }
 
   async listSecurityContactEmails(subscriptionId: string): Promise<string[]> {
+    const subscription = parseResourceId(`/subscriptions/${subscriptionId}`);
+    if (subscription?.kind !== 'subscription') throw new ArmError(400, 'InvalidSubscriptionId', 'not a subscription id', false);
     const contacts = await this.rest.listAll<{ properties?: { emails?: string } }>(
-      `/subscriptions/${subscriptionId}/providers/Microsoft.Security/securityContacts`, SECURITY_CONTACTS_API_VERSION);
+      [...resourceSegments(subscription), 'providers', 'Microsoft.Security', 'securityContacts'], SECURITY_CONTACTS_API_VERSION);
     return contactEmails(contacts);
   }
 
   async putExemption(scope: string, name: string, properties: PolicyExemptionProperties): Promise<string> {
-    const path = `${normalizeResourceId(scope)}/providers/Microsoft.Authorization/policyExemptions/${name}`;
-    const { body } = await this.rest.send<{ id?: string }>('PUT', path, POLICY_EXEMPTIONS_API_VERSION, { properties });
-    return body.id ?? path;
+    // The apply worker has checked the scope against the review; this refuses anything the grammar does not.
+    const parsed = readResourceId(scope);
+    if (!parsed.ok) throw new ArmError(400, 'InvalidScope', `refusing to exempt at a scope that ${parsed.reason}`, false);
+    const segments = [...resourceSegments(parsed.value), 'providers', 'Microsoft.Authorization', 'policyExemptions', name];
+    const { body } = await this.rest.send<{ id?: string }>('PUT', segments, POLICY_EXEMPTIONS_API_VERSION, { properties });
+    return body.id ?? `/${segments.join('/')}`;
   }
 
   private policy(subscriptionId: string): PolicyClient {

@@ -4,6 +4,7 @@ import { transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
 import { tell, type RequestPorts } from './ports.js';
 import { ArmError } from './ports/arm-error.js';
+import { checkWrites } from './write-guard.js';
 
 export interface Delivery {
   readonly dequeueCount: number;
@@ -32,14 +33,24 @@ export async function applyExemptions(
     return 'skipped';
   }
   const request = stored.value;
+  // A stored row is not trusted either: what is written must be exactly what the approver reviewed.
+  const check = checkWrites(request);
+  if (!check.ok) {
+    const refused = transition(request, {
+      to: 'failed', actor: 'system', channel: 'apply-worker', at: ports.clock.now(),
+      detail: `${check.failure.code}: ${check.failure.message}`,
+      changes: { lastError: check.failure },
+    });
+    const saved = await ports.store.update(refused.request, stored.etag, [refused.audit]);
+    await tell(ports, `request ${request.id} failed`, () => ports.notifier.failed(saved.value));
+    return 'failed';
+  }
   const created: CreatedExemption[] = [];
   try {
-    for (const target of request.targets) {
-      for (const assignment of target.assignments) {
-        const name = exemptionName(request.id, target.resourceId, assignment.policyAssignmentId);
-        const id = await ports.arm.putExemption(target.resourceId, name, exemptionProperties(request, assignment));
-        created.push({ id, resourceId: target.resourceId, policyAssignmentId: assignment.policyAssignmentId });
-      }
+    for (const { scope, assignment } of check.writes) {
+      const name = exemptionName(request.id, scope, assignment.policyAssignmentId);
+      const id = await ports.arm.putExemption(scope, name, exemptionProperties(request, assignment));
+      created.push({ id, resourceId: scope, policyAssignmentId: assignment.policyAssignmentId });
     }
   } catch (error) {
     // The gateway reports ARM's answers as ArmError; anything else is unexplained, so it is retried.

@@ -3,6 +3,7 @@ import { checkExpiry, isDecidable, transition } from './lifecycle.js';
 import type { DecisionChannel, ExemptionCategory, ExemptionRequest, RequestState } from './model.js';
 import { tell, type RequestPorts } from './ports.js';
 import { ConcurrencyError, TokenAlreadyUsedError, type Versioned } from './ports/store.js';
+import { reviewDigest } from './write-guard.js';
 
 /**
  * One decision, whatever channel it came through. The channel has already authenticated the person
@@ -116,7 +117,7 @@ function decisionOf(request: ExemptionRequest, input: DecideInput, now: Date, ma
     at: now,
     ...(comment === undefined ? {} : { detail: comment }),
     changes: {
-      decision: { outcome: approved ? 'approved' : 'rejected', by, at: now.toISOString(), channel: input.channel, ...(comment === undefined ? {} : { comment }) },
+      decision: { outcome: approved ? 'approved' : 'rejected', by, at: now.toISOString(), channel: input.channel, ...(comment === undefined ? {} : { comment }), reviewed: reviewDigest(request.targets) },
       ...(approved ? { expiresOn, category: input.category ?? request.category } : {}),
     },
   });

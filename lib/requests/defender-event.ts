@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { normalizeResourceId } from '../azure/resource-id.js';
 import type { IntakeLimits, ParseResult } from './intake-command.js';
 import { intakeFields, problemsFrom } from './intake-fields.js';
 
@@ -69,7 +68,7 @@ export function parseDefenderEvent(body: unknown, limits: IntakeLimits, now: Dat
     ok: true,
     command: {
       source: 'defender',
-      resourceIds: [normalizeResourceId(v.resourceId)],
+      resourceIds: [v.resourceId],
       selector: { kind: 'assessment', assessmentKey: v.assessmentKey },
       category: v.category,
       justification: v.justification,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { normalizeResourceId } from '../azure/resource-id.js';
+import { assignmentCovers, parsePolicyAssignmentId } from '../azure/policy-assignment-id.js';
+import { parseResourceId } from '../azure/resource-id.js';
 import type { IntakeLimits, ParseResult } from './intake-command.js';
 import { intakeFields, problemsFrom } from './intake-fields.js';
 
@@ -32,10 +33,15 @@ export function parseDirectRequest(body: unknown, limits: IntakeLimits, now: Dat
   const parsed = schema.safeParse(body);
   if (!parsed.success) return { ok: false, problems: problemsFrom(parsed.error) };
   const v = parsed.data;
-  const resourceIds = dedupe((v.resourceIds ?? [v.resourceId!]).map(normalizeResourceId));
-  const subscriptions = new Set(resourceIds.map((id) => id.split('/')[2]!.toLowerCase()));
+  // The schema has already made every id canonical, so equal scopes differ at most in letter case.
+  const resourceIds = dedupe(v.resourceIds ?? [v.resourceId!]);
+  const subscriptions = new Set(resourceIds.map((id) => id.split('/')[2]!));
   if (subscriptions.size > 1) {
     return { ok: false, problems: [{ field: 'resourceIds', message: 'all resources of one request must be in the same subscription' }] };
+  }
+  const outside = v.policyAssignmentId === undefined ? undefined : resourceOutsideAssignment(v.policyAssignmentId, resourceIds);
+  if (outside !== undefined) {
+    return { ok: false, problems: [{ field: 'policyAssignmentId', message: `is not assigned at or above ${outside}` }] };
   }
   return {
     ok: true,
@@ -44,7 +50,7 @@ export function parseDirectRequest(body: unknown, limits: IntakeLimits, now: Dat
       resourceIds,
       selector: v.assessmentKey !== undefined
         ? { kind: 'assessment', assessmentKey: v.assessmentKey }
-        : { kind: 'assignment', policyAssignmentId: normalizeResourceId(v.policyAssignmentId!), policyDefinitionReferenceIds: v.policyDefinitionReferenceIds },
+        : { kind: 'assignment', policyAssignmentId: v.policyAssignmentId!, policyDefinitionReferenceIds: v.policyDefinitionReferenceIds },
       category: v.category,
       justification: v.justification,
       expiresOn: v.expiresOn,
@@ -55,7 +61,13 @@ export function parseDirectRequest(body: unknown, limits: IntakeLimits, now: Dat
   };
 }
 
-function dedupe(ids: string[]): string[] {
+/** The first resource the assignment's scope cannot contain; management groups are left for ARM to settle. */
+function resourceOutsideAssignment(policyAssignmentId: string, resourceIds: readonly string[]): string | undefined {
+  const assignment = parsePolicyAssignmentId(policyAssignmentId)!;
+  return resourceIds.find((id) => assignmentCovers(assignment, parseResourceId(id)!) === 'no');
+}
+
+function dedupe(ids: readonly string[]): string[] {
   const seen = new Map<string, string>();
   for (const id of ids) if (!seen.has(id.toLowerCase())) seen.set(id.toLowerCase(), id);
   return [...seen.values()];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DAY_MS } from '../core/time.js';
-import { parseResourceId } from '../azure/resource-id.js';
+import { formatPolicyAssignmentId, readPolicyAssignmentId } from '../azure/policy-assignment-id.js';
+import { formatResourceId, readResourceId, type ParseOutcome } from '../azure/resource-id.js';
 import { checkExpiry } from './lifecycle.js';
 import { EXEMPTION_CATEGORIES } from './model.js';
 import type { FieldProblem, IntakeLimits } from './intake-command.js';
@@ -9,7 +10,7 @@ import type { FieldProblem, IntakeLimits } from './intake-command.js';
 /** Field schemas shared by every intake shape, built from the configured limits and the current time. */
 export function intakeFields(limits: IntakeLimits, now: Date) {
   return {
-    resourceId: z.string().trim().max(1024).refine((id) => parseResourceId(id) !== undefined, 'must be an Azure resource id such as /subscriptions/{id}/resourceGroups/{rg}/providers/{type}/{name}'),
+    resourceId: armId(readResourceId, formatResourceId, '/subscriptions/{id}[/resourceGroups/{rg}[/providers/{namespace}/{type}/{name}]]'),
     category: z.enum(EXEMPTION_CATEGORIES).default(limits.defaultCategory),
     justification: z.string().trim().min(1, 'is required').max(limits.maxJustificationLength, `must be at most ${limits.maxJustificationLength} characters`),
     expiresOn: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
@@ -22,10 +23,24 @@ export function intakeFields(limits: IntakeLimits, now: Date) {
       .default(new Date(now.getTime() + limits.defaultExpiryDays * DAY_MS).toISOString()),
     requestedBy: z.string().trim().toLowerCase().pipe(z.email('must be the requester\'s email address')),
     ticketRef: z.string().trim().min(1).max(128).optional(),
-    assessmentKey: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be an assessment key (the recommendation\'s GUID)'),
-    policyAssignmentId: z.string().trim().max(1024).transform((id) => id.replace(/\/+$/, '')).pipe(z.string().regex(/\/providers\/Microsoft\.Authorization\/policyAssignments\/[^/]+$/i, 'must be a policy assignment id')),
+    // Inner dots only: the key becomes a URL segment, where "." or ".." would move the request elsewhere.
+    assessmentKey: z.string().trim().regex(/^(?=.{1,128}$)[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, 'must be an assessment key (the recommendation\'s GUID)'),
+    policyAssignmentId: armId(readPolicyAssignmentId, formatPolicyAssignmentId, '{scope}/providers/Microsoft.Authorization/policyAssignments/{name}'),
     policyDefinitionReferenceIds: z.array(z.string().trim().min(1).max(128)).max(100).default([]),
   };
+}
+
+/**
+ * An id field: parsed once by the strict grammar and carried on in canonical form. Nothing is trimmed or
+ * decoded first, so what is checked is exactly what was sent.
+ */
+function armId<T>(read: (raw: string) => ParseOutcome<T>, format: (parsed: T) => string, shape: string) {
+  return z.string().transform((raw, ctx) => {
+    const parsed = read(raw);
+    if (parsed.ok) return format(parsed.value);
+    ctx.issues.push({ code: 'custom', input: raw, message: `${parsed.reason}; expected ${shape}` });
+    return z.NEVER;
+  });
 }
 
 export function problemsFrom(error: z.ZodError): FieldProblem[] {

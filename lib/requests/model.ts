@@ -53,6 +53,8 @@ export interface Decision {
   readonly at: string;
   readonly channel: DecisionChannel;
   readonly comment?: string;
+  /** Digest of the targets and assignments the approver saw (write-guard.ts); the apply worker writes nothing else. */
+  readonly reviewed?: string;
 }
 
 export interface ArmFailure {

@@ -23,6 +23,8 @@ export class QueuePump {
   private readonly queue: QueueClient;
   private readonly poison: QueueClient;
   private running = false;
+  private held = false;
+  private poll: Promise<number> = Promise.resolve(0);
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: QueuePumpOptions) {
@@ -37,6 +39,19 @@ export class QueuePump {
     this.loop = this.run();
   }
 
+  /**
+   * Stops taking messages (once the poll under way has finished) until release(): messages wait in the
+   * queue, as they do while a real host is busy or scaling out.
+   */
+  async hold(): Promise<void> {
+    this.held = true;
+    await this.poll.catch(() => 0);
+  }
+
+  release(): void {
+    this.held = false;
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
@@ -46,7 +61,10 @@ export class QueuePump {
     while (this.running) {
       let handled = 0;
       try {
-        handled = await this.pollOnce();
+        if (!this.held) {
+          this.poll = this.pollOnce();
+          handled = await this.poll;
+        }
       } catch (error) {
         this.options.log(`[${this.options.functionName}] queue poll failed: ${String(error)}`);
       }

@@ -26,6 +26,9 @@ export interface LocalHostOptions {
 export interface LocalHost {
   readonly baseUrl: string;
   readonly functions: readonly FunctionDefinition[];
+  /** Holds a queue trigger: its messages wait until released (resolves once no delivery is under way). */
+  holdQueue(queueName: string): Promise<void>;
+  releaseQueue(queueName: string): void;
   stop(): Promise<void>;
 }
 
@@ -64,8 +67,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   const connectionString = options.env.AzureWebJobsStorage;
   if (!connectionString) throw new Error('the local host runs queue triggers against AzureWebJobsStorage (a connection string)');
-  const pumps = functions
-    .filter((f): f is Extract<FunctionDefinition, { kind: 'queue' }> => f.kind === 'queue')
+  const queueFunctions = functions.filter((f): f is Extract<FunctionDefinition, { kind: 'queue' }> => f.kind === 'queue');
+  const pumps = queueFunctions
     .map((f) => new QueuePump({
       connectionString,
       queueName: f.queueName,
@@ -81,10 +84,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     .filter((f): f is Extract<FunctionDefinition, { kind: 'timer' }> => f.kind === 'timer')
     .map((f) => new TimerRunner({ functionName: f.name, schedule: f.schedule, handler: f.handler, log }));
   timers.forEach((timer) => timer.start());
+  const pumpFor = (queueName: string): QueuePump => {
+    const at = queueFunctions.findIndex((f) => f.queueName === queueName);
+    if (at < 0) throw new Error(`no queue trigger listens on ${queueName}`);
+    return pumps[at]!;
+  };
 
   return {
     baseUrl: `http://127.0.0.1:${options.port}`,
     functions,
+    holdQueue: (queueName) => pumpFor(queueName).hold(),
+    releaseQueue: (queueName) => pumpFor(queueName).release(),
     async stop() {
       await Promise.all([...pumps.map((pump) => pump.stop()), ...timers.map((timer) => timer.stop())]);
       await new Promise<void>((resolve) => server.close(() => resolve()));

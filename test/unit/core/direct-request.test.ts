@@ -82,15 +82,31 @@ describe('parseDirectRequest: accepted requests', () => {
     expect(command.resourceIds).toEqual([rid('st1'), rid('st2')]);
   });
 
+  it('stores canonical ids and treats differently spelled copies of one id as one resource', () => {
+    const shouted = `/SUBSCRIPTIONS/${SUB.toUpperCase()}/RESOURCEGROUPS/rg/PROVIDERS/Microsoft.Storage/storageAccounts/st1`;
+    const command = commandOf(parse({ ...MINIMAL, resourceId: undefined, resourceIds: [shouted, rid('st1'), `${rid('st1')}/`] }));
+    expect(command.resourceIds).toEqual([rid('st1')]);
+  });
+
+  it('accepts an assignment at or above every resource, and a management-group one it cannot check offline', () => {
+    const { assessmentKey: _omit, ...rest } = MINIMAL;
+    const rg = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Authorization/policyAssignments/a`;
+    const mg = '/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policyAssignments/a';
+    for (const policyAssignmentId of [rg, mg, `${rid('st1')}/providers/Microsoft.Authorization/policyAssignments/a`]) {
+      expect(commandOf(parse({ ...rest, policyAssignmentId })).selector).toMatchObject({ policyAssignmentId });
+    }
+  });
+
   it('accepts up to maxResourcesPerRequest resources', () => {
     const { resourceId: _omit, ...rest } = MINIMAL;
     const command = commandOf(parse({ ...rest, resourceIds: [rid('a'), rid('b'), rid('c')] }));
     expect(command.resourceIds).toHaveLength(3);
   });
 
-  it('accepts a policy assignment with reference ids instead of an assessment key, normalising its id', () => {
+  it('accepts a policy assignment with reference ids instead of an assessment key, in canonical form', () => {
     const { assessmentKey: _omit, ...rest } = MINIMAL;
-    const command = commandOf(parse({ ...rest, policyAssignmentId: ` ${ASSIGNMENT.slice(1)} `, policyDefinitionReferenceIds: ['ref1', 'ref2'] }));
+    const sloppy = `${ASSIGNMENT.toUpperCase().replace('SECURITYCENTERBUILTIN', 'SecurityCenterBuiltIn')}/`;
+    const command = commandOf(parse({ ...rest, policyAssignmentId: sloppy, policyDefinitionReferenceIds: ['ref1', 'ref2'] }));
     expect(command.selector).toEqual({ kind: 'assignment', policyAssignmentId: ASSIGNMENT, policyDefinitionReferenceIds: ['ref1', 'ref2'] });
   });
 
@@ -117,6 +133,16 @@ describe('parseDirectRequest: rejected requests name the bad field', () => {
     ['neither assessmentKey nor policyAssignmentId', noRecommendation, 'assessmentKey'],
     ['an assessment key with a slash', { ...MINIMAL, assessmentKey: '../k1' }, 'assessmentKey'],
     ['a policyAssignmentId that is not an assignment id', { ...noRecommendation, policyAssignmentId: rid('st1') }, 'policyAssignmentId'],
+    ['a resource id with surrounding spaces (refused, not trimmed)', { ...MINIMAL, resourceId: ` ${rid('st1')} ` }, 'resourceId'],
+    ['an assessment key that is a dot-dot segment', { ...MINIMAL, assessmentKey: '..' }, 'assessmentKey'],
+    ['an assessment key ending in a dot', { ...MINIMAL, assessmentKey: 'k1.' }, 'assessmentKey'],
+    ['a tenant-root policy assignment', { ...noRecommendation, policyAssignmentId: '/providers/Microsoft.Authorization/policyAssignments/x' }, 'policyAssignmentId'],
+    ['a resource-group assignment that is not above the resource',
+      { ...noRecommendation, policyAssignmentId: `/subscriptions/${SUB}/resourceGroups/rg-other/providers/Microsoft.Authorization/policyAssignments/a` }, 'policyAssignmentId'],
+    ['a subscription assignment in another subscription',
+      { ...noRecommendation, policyAssignmentId: `/subscriptions/${OTHER_SUB}/providers/Microsoft.Authorization/policyAssignments/a` }, 'policyAssignmentId'],
+    ['an assignment on a sibling resource',
+      { ...noRecommendation, policyAssignmentId: `${rid('st2')}/providers/Microsoft.Authorization/policyAssignments/a` }, 'policyAssignmentId'],
     ['policyDefinitionReferenceIds with an assessmentKey', { ...MINIMAL, policyDefinitionReferenceIds: ['ref1'] }, 'policyDefinitionReferenceIds'],
     ['an expiresOn in the past', { ...MINIMAL, expiresOn: '2026-10-31T12:00:00Z' }, 'expiresOn'],
     ['an expiresOn of right now', { ...MINIMAL, expiresOn: NOW.toISOString() }, 'expiresOn'],

@@ -36,7 +36,7 @@ describe('hardening', () => {
     expect(parseResourceId(`/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1/providers/Microsoft.Security/assessments/k`)).toBeUndefined();
   });
 
-  it('a policy assignment id with a trailing slash is accepted and normalised', () => {
+  it('a policy assignment id with one trailing slash is accepted in canonical form', () => {
     const sub = '3f2b8c1d-6e4a-4b7f-9c2d-8a1e5f3b7c90';
     const assignment = `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`;
     const result = parseDirectRequest({

@@ -73,4 +73,14 @@ describe('dedupeKeyFor', () => {
     expect(refsA).not.toBe(refsAB);
     expect(byAssessment).not.toBe(refsAB);
   });
+
+  it('is the same for other spellings of the same canonical ids (trailing slash, keyword case) and for a resource named twice', () => {
+    const a = dedupeKeyFor({ resourceIds: [rid('st1')], selector: ASSESSMENT });
+    const sloppy = `${rid('st1').replace('/resourceGroups/', '/RESOURCEGROUPS/')}/`;
+    expect(dedupeKeyFor({ resourceIds: [sloppy], selector: ASSESSMENT })).toBe(a);
+    expect(dedupeKeyFor({ resourceIds: [rid('st1'), sloppy], selector: ASSESSMENT })).toBe(a);
+    const assignment = `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/x`;
+    const byAssignment = (id: string) => dedupeKeyFor({ resourceIds: [rid('st1')], selector: { kind: 'assignment', policyAssignmentId: id, policyDefinitionReferenceIds: [] } });
+    expect(byAssignment(`${assignment}/`)).toBe(byAssignment(assignment));
+  });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isAtOrAbove, lastSegment, normalizeResourceId, parseResourceId, sameArmId } from '../../../lib/azure/resource-id.js';
+import {
+  canonicalResourceId, formatResourceId, isAtOrAbove, isScopeAtOrAbove, lastSegment, normalizeResourceId, parseResourceId,
+  readResourceId, sameArmId,
+} from '../../../lib/azure/resource-id.js';
+import { HOSTILE_IDS } from '../../support/hostile-ids.js';
 
 const SUB = '5a1b2c3d-0000-4e5f-8a9b-0123456789ab';
 const SUB_ID = `/subscriptions/${SUB}`;
@@ -9,128 +13,96 @@ const DATABASE_ID = `${RG_ID}/providers/Microsoft.Sql/servers/x/databases/y`;
 
 describe('parseResourceId', () => {
   it('parses a subscription id', () => {
-    expect(parseResourceId(SUB_ID)).toEqual({ id: SUB_ID, subscriptionId: SUB });
+    expect(parseResourceId(SUB_ID)).toEqual({ kind: 'subscription', subscriptionId: SUB });
   });
 
   it('parses a resource group id', () => {
-    expect(parseResourceId(RG_ID)).toEqual({ id: RG_ID, subscriptionId: SUB, resourceGroup: 'rg-app' });
+    expect(parseResourceId(RG_ID)).toEqual({ kind: 'resourceGroup', subscriptionId: SUB, resourceGroup: 'rg-app' });
   });
 
   it('parses a top-level resource id', () => {
     expect(parseResourceId(STORAGE_ID)).toEqual({
-      id: STORAGE_ID,
-      subscriptionId: SUB,
-      resourceGroup: 'rg-app',
-      resource: { providerNamespace: 'Microsoft.Storage', parentResourcePath: '', resourceType: 'storageAccounts', name: 'stapp1' },
+      kind: 'resource', subscriptionId: SUB, resourceGroup: 'rg-app', providerNamespace: 'Microsoft.Storage',
+      path: [{ type: 'storageAccounts', name: 'stapp1' }],
     });
   });
 
-  it('parses a nested child resource with its parent path', () => {
-    expect(parseResourceId(DATABASE_ID)?.resource).toEqual({
-      providerNamespace: 'Microsoft.Sql', parentResourcePath: 'servers/x', resourceType: 'databases', name: 'y',
-    });
-  });
-
-  it('parses a grandchild resource with the whole parent path', () => {
+  it('parses nested child resources as a path of type/name steps, outermost first', () => {
     const id = `${DATABASE_ID}/backupShortTermRetentionPolicies/default`;
-    expect(parseResourceId(id)?.resource).toEqual({
+    expect(parseResourceId(id)).toMatchObject({
       providerNamespace: 'Microsoft.Sql',
-      parentResourcePath: 'servers/x/databases/y',
-      resourceType: 'backupShortTermRetentionPolicies',
-      name: 'default',
+      path: [{ type: 'servers', name: 'x' }, { type: 'databases', name: 'y' }, { type: 'backupShortTermRetentionPolicies', name: 'default' }],
     });
   });
 
-  it('reads the fixed segments case-insensitively and lower-cases the subscription id', () => {
+  it('accepts the ARM characters of resource group and resource names: dots inside, parentheses, _ and -', () => {
+    const id = `${SUB_ID}/resourceGroups/rg_(prod).eu-1/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
+    expect(canonicalResourceId(id)).toBe(id);
+  });
+
+  it('reads keywords case-insensitively and writes them, and the subscription GUID, canonically', () => {
     const shouted = `/SUBSCRIPTIONS/${SUB.toUpperCase()}/RESOURCEGROUPS/RG-App/PROVIDERS/Microsoft.Storage/storageAccounts/stapp1`;
-    const parsed = parseResourceId(shouted);
-    expect(parsed?.subscriptionId).toBe(SUB);
-    expect(parsed?.resourceGroup).toBe('RG-App');
-    expect(parsed?.resource?.name).toBe('stapp1');
+    expect(canonicalResourceId(shouted)).toBe(`${SUB_ID}/resourceGroups/RG-App/providers/Microsoft.Storage/storageAccounts/stapp1`);
   });
 
-  it('drops trailing slashes, a missing leading slash and surrounding spaces', () => {
-    expect(parseResourceId(`${STORAGE_ID}/`)?.id).toBe(STORAGE_ID);
-    expect(parseResourceId(`${STORAGE_ID}///`)?.id).toBe(STORAGE_ID);
-    expect(parseResourceId(`${SUB_ID}/`)).toEqual({ id: SUB_ID, subscriptionId: SUB });
-    expect(parseResourceId(STORAGE_ID.slice(1))?.id).toBe(STORAGE_ID);
-    expect(parseResourceId(`  ${RG_ID}  `)?.resourceGroup).toBe('rg-app');
+  it('canonicalises one trailing slash away, and refuses two (an empty segment)', () => {
+    expect(canonicalResourceId(`${STORAGE_ID}/`)).toBe(STORAGE_ID);
+    expect(canonicalResourceId(`${SUB_ID}/`)).toBe(SUB_ID);
+    expect(readResourceId(`${STORAGE_ID}//`)).toEqual({ ok: false, reason: 'must not contain empty segments (//)' });
   });
 
-  it.each([
-    ['an empty string', ''],
-    ['a lone slash', '/'],
-    ['an unknown root', '/foo'],
-    ['a subscription that is not a GUID', '/subscriptions/not-a-guid'],
-    ['a subscription GUID that is too short', `/subscriptions/${SUB.slice(0, 35)}`],
-    ['the subscriptions collection', '/subscriptions'],
-    ['resourceGroups without a name', `${SUB_ID}/resourceGroups`],
-    ['an unknown segment under a subscription', `${SUB_ID}/foo/bar`],
-    ['an empty segment after the subscription', `${SUB_ID}//resourceGroups/rg-app`],
-    ['an empty resource type', `${RG_ID}/providers/Microsoft.Storage//stapp1`],
-    ['an empty segment inside a child path', `${RG_ID}/providers/Microsoft.Sql/servers//x/databases/y`],
-    ['a resource group followed by something other than providers', `${RG_ID}/things/x`],
-    ['a provider namespace without a type', `${RG_ID}/providers/Microsoft.Storage`],
-    ['a resource type without a name', `${RG_ID}/providers/Microsoft.Storage/storageAccounts`],
-    ['a child type without a name', `${STORAGE_ID}/blobServices`],
-    ['a management group', '/providers/Microsoft.Management/managementGroups/mg-root'],
-    ['plain words', 'please exempt my storage account'],
-  ])('rejects %s', (_label, raw) => {
-    expect(parseResourceId(raw)).toBeUndefined();
+  it('refuses what it used to tidy up: surrounding spaces and a missing leading slash', () => {
+    expect(parseResourceId(`  ${RG_ID}  `)).toBeUndefined();
+    expect(parseResourceId(STORAGE_ID.slice(1))).toBeUndefined();
+  });
+
+  it.each(HOSTILE_IDS.resource)('refuses %s', (_label, raw, reason) => {
+    const read = readResourceId(raw);
+    expect(read.ok).toBe(false);
+    if (!read.ok) expect(read.reason).toMatch(reason);
   });
 });
 
-describe('normalizeResourceId and lastSegment', () => {
-  it('keeps one leading slash and no trailing slash, without changing case', () => {
+describe('formatResourceId', () => {
+  it('gives back the canonical text of each kind of scope', () => {
+    for (const id of [SUB_ID, RG_ID, STORAGE_ID, DATABASE_ID]) expect(formatResourceId(parseResourceId(id)!)).toBe(id);
+  });
+});
+
+describe('isScopeAtOrAbove (parsed scopes)', () => {
+  const p = (id: string) => parseResourceId(id)!;
+
+  it('is true for the scope itself and each ancestor, in any letter case', () => {
+    for (const upper of [DATABASE_ID, `${RG_ID}/providers/Microsoft.Sql/servers/x`, RG_ID, SUB_ID, RG_ID.toUpperCase()]) {
+      expect(isScopeAtOrAbove(p(upper), p(DATABASE_ID)), upper).toBe(true);
+    }
+  });
+
+  it('is false for a descendant, a sibling, a name that merely starts the same, or another subscription', () => {
+    expect(isScopeAtOrAbove(p(STORAGE_ID), p(RG_ID))).toBe(false);
+    expect(isScopeAtOrAbove(p(`${SUB_ID}/resourceGroups/rg-other`), p(STORAGE_ID))).toBe(false);
+    expect(isScopeAtOrAbove(p(RG_ID), p(`${RG_ID}2/providers/Microsoft.Storage/storageAccounts/stapp1`))).toBe(false);
+    expect(isScopeAtOrAbove(p('/subscriptions/00000000-0000-0000-0000-000000000001'), p(STORAGE_ID))).toBe(false);
+  });
+});
+
+describe('helpers for ids ARM returned (never used to build URLs)', () => {
+  it('normalizeResourceId keeps one leading slash and no trailing slash, without changing case', () => {
     expect(normalizeResourceId(`//${STORAGE_ID.slice(1)}//`)).toBe(STORAGE_ID);
-    expect(normalizeResourceId(' subscriptions/ABC/ ')).toBe('/subscriptions/ABC');
   });
 
-  it('returns the last segment, ignoring a trailing slash', () => {
+  it('lastSegment ignores a trailing slash', () => {
     expect(lastSegment(`${DATABASE_ID}/`)).toBe('y');
-    expect(lastSegment(SUB_ID)).toBe(SUB);
-  });
-});
-
-describe('isAtOrAbove', () => {
-  it('is true for the resource itself and each of its ancestors', () => {
-    expect(isAtOrAbove(DATABASE_ID, DATABASE_ID)).toBe(true);
-    expect(isAtOrAbove(`${RG_ID}/providers/Microsoft.Sql/servers/x`, DATABASE_ID)).toBe(true);
-    expect(isAtOrAbove(RG_ID, DATABASE_ID)).toBe(true);
-    expect(isAtOrAbove(SUB_ID, DATABASE_ID)).toBe(true);
   });
 
-  it('compares case-insensitively and ignores trailing slashes', () => {
+  it('isAtOrAbove compares case-insensitively and treats management groups as above', () => {
     expect(isAtOrAbove(`${RG_ID.toUpperCase()}/`, STORAGE_ID)).toBe(true);
-    expect(isAtOrAbove(SUB_ID, `${STORAGE_ID.toLowerCase()}/`)).toBe(true);
-  });
-
-  it('is false for a descendant, a sibling or another subscription', () => {
-    expect(isAtOrAbove(STORAGE_ID, RG_ID)).toBe(false);
-    expect(isAtOrAbove(`${SUB_ID}/resourceGroups/rg-other`, STORAGE_ID)).toBe(false);
-    expect(isAtOrAbove('/subscriptions/00000000-0000-0000-0000-000000000001', STORAGE_ID)).toBe(false);
-  });
-
-  it('does not treat a name that merely starts the same as an ancestor', () => {
-    // rg-app is not above rg-app2, and storage account st1 is not above st10.
-    expect(isAtOrAbove(RG_ID, `${RG_ID}2/providers/Microsoft.Storage/storageAccounts/stapp1`)).toBe(false);
     expect(isAtOrAbove(`${RG_ID}/providers/Microsoft.Storage/storageAccounts/st1`, `${RG_ID}/providers/Microsoft.Storage/storageAccounts/st10`)).toBe(false);
-  });
-
-  it('treats a management-group scope as above (the hierarchy is not visible in the id; ARM reports only ancestors)', () => {
     expect(isAtOrAbove('/providers/Microsoft.Management/managementGroups/mg-root', STORAGE_ID)).toBe(true);
   });
-});
 
-describe('sameArmId', () => {
-  it('is true for the same id in another case or with a trailing slash', () => {
+  it('sameArmId is false when either side is missing', () => {
     expect(sameArmId(STORAGE_ID, `${STORAGE_ID.toUpperCase()}/`)).toBe(true);
-  });
-
-  it('is false for different ids or when either is missing', () => {
-    expect(sameArmId(STORAGE_ID, DATABASE_ID)).toBe(false);
     expect(sameArmId(STORAGE_ID, undefined)).toBe(false);
-    expect(sameArmId(undefined, STORAGE_ID)).toBe(false);
-    expect(sameArmId(undefined, undefined)).toBe(false);
   });
 });
