@@ -6,6 +6,7 @@ import { EXEMPTION_CATEGORIES, type ExemptionCategory } from '../lib/requests/mo
 import { signedInUser } from '../lib/web/client-principal.js';
 import { CSRF_COOKIE, readCookie, verifyCsrf } from '../lib/web/csrf.js';
 import { htmlPage, messagePage } from '../lib/web/html-response.js';
+import { readFormBody } from '../lib/web/read-form-body.js';
 import { checkReviewLink } from '../lib/web/review-link-check.js';
 import { renderDecisionDone } from '../lib/web/review-page.js';
 
@@ -18,9 +19,9 @@ export async function submitReviewDecision(request: HttpRequest, context: Invoca
   if (origin && origin !== 'null' && origin !== new URL(app.settings.publicBaseUrl).origin) {
     return messagePage(403, 'Not allowed', 'Decisions can only be sent from the review page itself.');
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_FORM_BYTES) return messagePage(413, 'Too large', 'The form is larger than expected.');
-  const form = new URLSearchParams(text);
+  const body = await readFormBody(request, MAX_FORM_BYTES);
+  if (!body.ok) return body.response;
+  const form = body.form;
   const link = checkReviewLink(app.settings.review.signingKey, form.get('token'), app.clock.now());
   if (!link.ok) return link.response;
   const cookie = readCookie(request.headers.get('cookie'), CSRF_COOKIE);
