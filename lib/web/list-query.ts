@@ -15,7 +15,8 @@ const PLATFORM_PARAMETERS = new Set(['code']);
 const querySchema = z.strictObject({
   state: z.enum(REQUEST_STATES).optional(),
   subscriptionId: z.uuid().optional(),
-  requestedBy: z.string().trim().max(320).optional(),
+  // Goes into a storage filter: no address contains control characters, and storage may refuse them.
+  requestedBy: z.string().trim().max(320).regex(/^\P{Cc}*$/u, 'must not contain control characters').optional(),
   pageSize: z.string().regex(/^\d{1,3}$/, 'must be a whole number').transform(Number).pipe(z.number().min(1).max(100)).default(25),
   continuationToken: z.string().max(2048).optional(),
 });

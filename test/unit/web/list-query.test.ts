@@ -30,6 +30,10 @@ describe('GET /api/exemption-requests query', () => {
     expect(refusedFields(query('state=notified&state=approved'))).toEqual(['state']);
   });
 
+  it.each(['\u0000', 'a\u001fb@contoso.com', '\u007f', '\u0085'])('refuses requestedBy with a control character (%j)', (value) => {
+    expect(refusedFields(query(`requestedBy=${encodeURIComponent(value)}`))).toEqual(['requestedBy']);
+  });
+
   it.each(['0', '101', '0x10', '1e1', ' 5', '-1'])('refuses pageSize=%s', (size) => {
     expect(refusedFields(query(`pageSize=${encodeURIComponent(size)}`))).toEqual(['pageSize']);
   });
