@@ -60,7 +60,7 @@ export const SETTINGS = {
   },
   REVIEW_SIGNING_KEY: {
     kind: 'secret', sample: 'replace-with-at-least-32-random-characters-0000',
-    min: 32, doc: 'HMAC key that signs review links and CSRF tokens (at least 32 characters; a Key Vault reference in Azure).',
+    min: 32, doc: 'HMAC key that signs review links, CSRF tokens and list paging tokens (at least 32 characters; a Key Vault reference in Azure).',
   },
   WEBSITE_AUTH_ENABLED: {
     kind: 'bool', default: 'false', sample: 'false',

@@ -75,6 +75,10 @@ export function loadSettings(env: Raw): Settings {
       if (!spec.optional) problems.push(`${name} is required: ${spec.doc}`);
       continue;
     }
+    if (isKeyVaultReference(raw)) {
+      problems.push(unresolvedReference(name));
+      continue;
+    }
     const parsed = schemaFor(spec).safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
     else problems.push(`${name} ${spec.kind === 'secret' ? '(value hidden)' : `= "${raw}"`}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
@@ -106,6 +110,21 @@ export function loadSettings(env: Raw): Settings {
       defaultCategory: v.DEFAULT_EXEMPTION_CATEGORY,
     },
   };
+}
+
+/**
+ * App Service swaps a Key Vault reference for the secret's value; when it cannot (the identity lacks
+ * access, or its role assignment has not propagated yet) it passes the reference through as text. That
+ * text must never become a signing key or a webhook secret, nor any other value.
+ */
+export function isKeyVaultReference(value: string): boolean {
+  return /^@microsoft\.keyvault\(/i.test(value.trim());
+}
+
+function unresolvedReference(name: string): string {
+  return `${name}: the Key Vault reference did not resolve, so App Service passed its text through instead of the secret. `
+    + 'Check that the app\'s identity has the Key Vault Secrets User role on the vault (a new role assignment can take '
+    + 'minutes to propagate), that the secret exists, and that the vault allows the app\'s network; then restart the app.';
 }
 
 function storageFrom(v: { [K in SettingName]?: any }, problems: string[]): Settings['storage'] | undefined {

@@ -11,6 +11,22 @@ export const QUEUE_CONNECTION = 'AzureWebJobsStorage';
 
 const definitions: FunctionDefinition[] = [];
 
+// Without HTTP streams the host buffers a whole request body before the worker sees a byte, whatever its
+// size; with them the handlers' readers count bytes off the wire and stop at their cap. Every function
+// module imports this one before registering, so this runs before the host locks its setup.
+enableHttpStreams();
+
+function enableHttpStreams(): void {
+  // Outside the host (tests, the local host) the library reports this on console.debug: not news there.
+  const debug = console.debug;
+  console.debug = () => undefined;
+  try {
+    app.setup({ enableHttpStream: true });
+  } finally {
+    console.debug = debug;
+  }
+}
+
 /**
  * Registers with the Functions host and remembers the definition, so the local dev host serves exactly
  * what Azure would.

@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { EXEMPTION_CATEGORIES, type ExemptionCategory } from '../requests/model.js';
 import { CSRF_COOKIE, readCookie, verifyCsrf } from './csrf.js';
 import { messagePage } from './html-response.js';
+import { readFormBody } from './read-form-body.js';
 import { checkReviewLink } from './review-link-check.js';
 import type { ReviewClaims } from './review-token.js';
 
@@ -28,9 +29,9 @@ export async function readReviewForm(
   if (origin && origin !== 'null' && origin !== new URL(settings.publicBaseUrl).origin) {
     return { ok: false, response: messagePage(403, 'Not allowed', 'Decisions can only be sent from the review page itself.') };
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_FORM_BYTES) return { ok: false, response: messagePage(413, 'Too large', 'The form is larger than expected.') };
-  const fields = new URLSearchParams(text);
+  const body = await readFormBody(request, MAX_FORM_BYTES);
+  if (!body.ok) return body;
+  const fields = body.form;
   const link = checkReviewLink(settings.signingKey, fields.get('token'), now);
   if (!link.ok) return link;
   const cookie = readCookie(request.headers.get('cookie'), CSRF_COOKIE);

@@ -8,10 +8,16 @@ export interface RouteMatch {
 }
 
 /** Matches "/api/<route>" the way the Functions host does: literal segments, {name} parameters, per method. */
-export function matchRoute(definitions: readonly HttpDefinition[], routePrefix: string, method: string, pathname: string): RouteMatch | 'method-not-allowed' | undefined {
+export function matchRoute(definitions: readonly HttpDefinition[], routePrefix: string, method: string, pathname: string): RouteMatch | 'method-not-allowed' | 'bad-path' | undefined {
   const prefix = `/${routePrefix}/`;
   if (!pathname.startsWith(prefix)) return undefined;
-  const segments = pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    // A broken percent-escape ("%E0%A4%A") cannot name any route.
+    return 'bad-path';
+  }
   let pathMatched = false;
   for (const definition of definitions) {
     const pattern = definition.route.split('/').filter(Boolean);

@@ -53,8 +53,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const http = functions.filter((f): f is Extract<FunctionDefinition, { kind: 'http' }> => f.kind === 'http');
 
   const server = createServer((incoming, outgoing) => {
-    const url = new URL(incoming.url ?? '/', `http://${incoming.headers.host ?? '127.0.0.1'}`);
-    const match = matchRoute(http, routePrefix, incoming.method ?? 'GET', url.pathname);
+    // The URL is built on our own address, not the Host header: a hostile Host must not break parsing.
+    const [path, base] = [incoming.url ?? '/', `http://127.0.0.1:${options.port}`];
+    const url = URL.canParse(path, base) ? new URL(path, base) : undefined;
+    const match = url ? matchRoute(http, routePrefix, incoming.method ?? 'GET', url.pathname) : 'bad-path';
+    if (!url || match === 'bad-path') return void outgoing.writeHead(400).end();
     if (match === undefined) return void outgoing.writeHead(404).end();
     if (match === 'method-not-allowed') return void outgoing.writeHead(405).end();
     // Like `func start`, function keys are not enforced locally.

@@ -180,3 +180,41 @@ describe('loadSettings: bad values are reported by setting name', () => {
     expect(lines.some((l) => l.includes('AzureWebJobsStorage'))).toBe(true);
   });
 });
+
+describe('loadSettings: an unresolved Key Vault reference is not a value', () => {
+  const REFERENCE = '@Microsoft.KeyVault(SecretUri=https://kv-broker.vault.azure.net/secrets/review-signing-key/)';
+
+  it('refuses REVIEW_SIGNING_KEY passed through as reference text, though it is long enough to pass as a key', () => {
+    expect(REFERENCE.length).toBeGreaterThan(SETTINGS.REVIEW_SIGNING_KEY.min);
+    const problems = mentioning(problemsOf({ ...MINIMAL, REVIEW_SIGNING_KEY: REFERENCE }), 'REVIEW_SIGNING_KEY');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/Key Vault reference did not resolve/);
+    expect(problems[0]).toMatch(/Key Vault Secrets User/);
+    expect(problems[0]).toMatch(/propagat/);
+  });
+
+  it.each([
+    ['any casing and surrounding blanks', `  @microsoft.keyvault(VaultName=kv-broker;SecretName=jira)  `],
+    ['the SecretUri form', '@Microsoft.KeyVault(SecretUri=https://kv-broker.vault.azure.net/secrets/jira/)'],
+  ])('refuses a webhook secret setting given as an unresolved reference (%s)', (_label, value) => {
+    const secretSettings = SETTING_NAMES.filter((name) => name.startsWith('WEBHOOK_SECRET_') && SETTINGS[name].kind === 'secret');
+    expect(secretSettings).not.toHaveLength(0);
+    for (const name of secretSettings) {
+      const problems = mentioning(problemsOf({ ...MINIMAL, [name]: value }), name);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/Key Vault reference did not resolve/);
+    }
+  });
+
+  it('refuses a non-secret setting given as an unresolved reference, which would otherwise pass as text', () => {
+    expect(loadSettings({ ...MINIMAL, SMTP_HOST: 'KeyVault.example' }).email).toMatchObject({ host: 'KeyVault.example' });
+    const problems = mentioning(problemsOf({ ...MINIMAL, SMTP_HOST: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/smtp-host/)' }), 'SMTP_HOST');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/Key Vault reference did not resolve/);
+  });
+
+  it('does not print the reference text', () => {
+    const problems = problemsOf({ ...MINIMAL, REVIEW_SIGNING_KEY: REFERENCE });
+    expect(problems.join('\n')).not.toContain('kv-broker');
+  });
+});
