@@ -92,7 +92,9 @@ export const SETTINGS = {
     doc: 'Largest accepted request body; larger gets 413.',
   },
   MAX_RESOURCES_PER_REQUEST: {
-    kind: 'int', default: '20', min: 1, max: 500, sample: '20', doc: 'Most resources one request may name.',
+    // The maximum is what one stored request can hold at worst (lib/requests/request-size.ts; a test checks).
+    kind: 'int', default: '16', min: 1, max: 16, sample: '16',
+    doc: 'Most resources one request may name (at most 16: one stored request must hold them with all their assignments).',
   },
   MAX_EXPIRY_DAYS: {
     kind: 'int', default: '365', min: 1, max: 3650, sample: '365', doc: 'Latest allowed expiresOn, in days from now.',

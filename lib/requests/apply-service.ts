@@ -6,6 +6,7 @@ import { exemptionProperties } from './exemption-properties.js';
 import { transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
 import type { RequestPorts } from './ports.js';
+import { REQUEST_LIMITS } from './request-size.js';
 
 export interface Delivery {
   readonly dequeueCount: number;
@@ -66,7 +67,8 @@ export async function applyExemptions(
   return 'applied';
 }
 
+/** ARM's error, cut to the limits the stored request is sized for. */
 function failure(error: ArmError): ExemptionRequest['lastError'] {
-  return { status: error.status, code: error.code, message: error.message };
+  return { status: error.status, code: error.code.slice(0, REQUEST_LIMITS.errorCodeLength), message: error.message.slice(0, REQUEST_LIMITS.errorMessageLength) };
 }
 
