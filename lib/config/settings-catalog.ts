@@ -2,7 +2,7 @@
  * The one list of app settings: the contract with infra (azuredeploy.json / main.bicep),
  * local.settings.sample.json and the README. Tests keep those three in agreement with this list.
  */
-export type SettingKind = 'string' | 'url' | 'int' | 'bool' | 'emails' | 'enum' | 'secret';
+export type SettingKind = 'string' | 'url' | 'int' | 'bool' | 'emails' | 'enum' | 'secret' | 'ncrontab';
 
 export interface SettingSpec {
   readonly kind: SettingKind;
@@ -109,6 +109,14 @@ export const SETTINGS = {
   DEFAULT_EXEMPTION_CATEGORY: {
     kind: 'enum', values: ['Waiver', 'Mitigated'], default: 'Waiver', sample: 'Waiver',
     doc: 'Category given to requests that name none.',
+  },
+  REQUEUE_STUCK_SCHEDULE: {
+    kind: 'ncrontab', default: '0 */5 * * * *', sample: '0 */5 * * * *',
+    doc: 'When the stuck-request timer runs: NCRONTAB with seconds, in UTC. The Functions host reads it too (%REQUEUE_STUCK_SCHEDULE%), so it must be set.',
+  },
+  REQUEUE_STUCK_AFTER_MINUTES: {
+    kind: 'int', default: '15', min: 5, max: 1440, sample: '15',
+    doc: 'An approved or applying request with no change for this long gets its apply message sent again (audited as "requeued").',
   },
   WEBHOOK_SECRET_JIRA: {
     kind: 'secret', optional: true, sample: '',

@@ -12,7 +12,7 @@ export const EXEMPTION_CATEGORIES = ['Waiver', 'Mitigated'] as const;
 export type ExemptionCategory = (typeof EXEMPTION_CATEGORIES)[number];
 
 /** Where a request or a decision came from; recorded on every audit entry. */
-export type Channel = 'api' | 'defender' | 'review-page' | 'notify-worker' | 'apply-worker';
+export type Channel = 'api' | 'defender' | 'review-page' | 'notify-worker' | 'apply-worker' | 'requeue-timer';
 
 export interface RecommendationRef {
   /** Assessment key (the Defender recommendation's name); absent when an assignment was named directly. */
