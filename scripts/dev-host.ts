@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 }
 
 function definedEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && /^(Azure|AZURE_|ARM_|PUBLIC_|REVIEW_|FALLBACK_|EMAIL_|ACS_|SMTP_|MAX_|DEFAULT_|WEBHOOK_|BOT_)/.test(e[0])));
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && /^(Azure|AZURE_|ARM_|PUBLIC_|REVIEW_|FALLBACK_|EMAIL_|ACS_|SMTP_|MAX_|DEFAULT_|REQUEUE_|WEBHOOK_|BOT_)/.test(e[0])));
 }
 
 main().catch((error: unknown) => {

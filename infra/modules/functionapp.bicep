@@ -110,6 +110,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     DEFAULT_EXPIRY_DAYS: string(defaultExpiryDays)
     MAX_EXPIRY_DAYS: string(maxExpiryDays)
     DEFAULT_EXEMPTION_CATEGORY: defaultExemptionCategory
+    // The host itself reads the schedule (%REQUEUE_STUCK_SCHEDULE%), so it is set even at its default.
+    REQUEUE_STUCK_SCHEDULE: '0 */5 * * * *'
+    REQUEUE_STUCK_AFTER_MINUTES: '15'
     WEBHOOK_SECRET_JIRA: '@Microsoft.KeyVault(SecretUri=${jiraWebhookSecretUri})'
     WEBHOOK_SECRET_STANDARD: '@Microsoft.KeyVault(SecretUri=${standardWebhookSecretUri})'
     BOT_APP_ID: identityClientId

@@ -2,7 +2,7 @@
  * The one list of app settings: the contract with infra (azuredeploy.json / main.bicep),
  * local.settings.sample.json and the README. Tests keep those three in agreement with this list.
  */
-export type SettingKind = 'string' | 'url' | 'int' | 'bool' | 'emails' | 'enum' | 'secret';
+export type SettingKind = 'string' | 'url' | 'int' | 'bool' | 'emails' | 'enum' | 'secret' | 'ncrontab';
 
 export interface SettingSpec {
   readonly kind: SettingKind;
@@ -96,7 +96,9 @@ export const SETTINGS = {
     doc: 'Largest accepted request body; larger gets 413.',
   },
   MAX_RESOURCES_PER_REQUEST: {
-    kind: 'int', default: '20', min: 1, max: 500, sample: '20', doc: 'Most resources one request may name.',
+    // The maximum is what one stored request can hold at worst (lib/requests/request-size.ts; a test checks).
+    kind: 'int', default: '16', min: 1, max: 16, sample: '16',
+    doc: 'Most resources one request may name (at most 16: one stored request must hold them with all their assignments).',
   },
   MAX_EXPIRY_DAYS: {
     kind: 'int', default: '365', min: 1, max: 3650, sample: '365', doc: 'Latest allowed expiresOn, in days from now.',
@@ -111,6 +113,14 @@ export const SETTINGS = {
   DEFAULT_EXEMPTION_CATEGORY: {
     kind: 'enum', values: ['Waiver', 'Mitigated'], default: 'Waiver', sample: 'Waiver',
     doc: 'Category given to requests that name none.',
+  },
+  REQUEUE_STUCK_SCHEDULE: {
+    kind: 'ncrontab', default: '0 */5 * * * *', sample: '0 */5 * * * *',
+    doc: 'When the stuck-request timer runs: NCRONTAB with seconds, in UTC. The Functions host reads it too (%REQUEUE_STUCK_SCHEDULE%), so it must be set.',
+  },
+  REQUEUE_STUCK_AFTER_MINUTES: {
+    kind: 'int', default: '15', min: 5, max: 1440, sample: '15',
+    doc: 'An approved or applying request with no change for this long gets its apply message sent again (audited as "requeued").',
   },
   WEBHOOK_SECRET_JIRA: {
     kind: 'secret', optional: true, sample: '',

@@ -30,6 +30,8 @@ export interface Settings {
     readonly maxJustificationLength: number;
     readonly defaultCategory: 'Waiver' | 'Mitigated';
   };
+  /** The stuck-request timer; the host reads the schedule itself, the code only the threshold. */
+  readonly requeue: { readonly schedule: string; readonly stuckAfterMinutes: number };
 }
 
 export class SettingsError extends Error {
@@ -62,6 +64,9 @@ function schemaFor(spec: SettingSpec): z.ZodType<unknown> {
       return spec.min === undefined ? z.string().min(1) : z.string().min(spec.min, `must be at least ${spec.min} characters`);
     case 'string':
       return z.string().min(1);
+    case 'ncrontab':
+      // Six fields, seconds first; a classic five-field cron would be read with every field shifted.
+      return z.string().trim().regex(/^[\w*/,-]+(\s+[\w*/,-]+){5}$/, 'must be NCRONTAB with six fields, seconds first (e.g. "0 */5 * * * *")');
   }
 }
 
@@ -109,6 +114,7 @@ export function loadSettings(env: Raw): Settings {
       maxJustificationLength: v.MAX_JUSTIFICATION_LENGTH,
       defaultCategory: v.DEFAULT_EXEMPTION_CATEGORY,
     },
+    requeue: { schedule: v.REQUEUE_STUCK_SCHEDULE, stuckAfterMinutes: v.REQUEUE_STUCK_AFTER_MINUTES },
   };
 }
 

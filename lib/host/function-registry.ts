@@ -3,7 +3,10 @@ import { app, type HttpHandler, type HttpMethod, type StorageQueueHandler, type 
 export type FunctionDefinition =
   | { readonly kind: 'http'; readonly name: string; readonly route: string; readonly methods: readonly HttpMethod[]; readonly authLevel: 'anonymous' | 'function'; readonly handler: HttpHandler }
   | { readonly kind: 'queue'; readonly name: string; readonly queueName: string; readonly handler: StorageQueueHandler }
-  /** `schedule` is NCRONTAB with seconds, in UTC (Flex Consumption ignores WEBSITE_TIME_ZONE). */
+  /**
+   * `schedule` is NCRONTAB with seconds, in UTC (Flex Consumption ignores WEBSITE_TIME_ZONE), or `%NAME%`:
+   * the host then reads it from the app setting NAME.
+   */
   | { readonly kind: 'timer'; readonly name: string; readonly schedule: string; readonly handler: TimerHandler };
 
 /** The queue trigger's storage connection: the host's own, identity-based in Azure. */

@@ -4,6 +4,7 @@ import { transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
 import { tell, type RequestPorts } from './ports.js';
 import { ArmError } from './ports/arm-error.js';
+import { REQUEST_LIMITS } from './request-size.js';
 import { checkWrites } from './write-guard.js';
 
 export interface Delivery {
@@ -76,7 +77,8 @@ export async function applyExemptions(
   return 'applied';
 }
 
+/** ARM's error, cut to the limits the stored request is sized for. */
 function failure(error: ArmError): ExemptionRequest['lastError'] {
-  return { status: error.status, code: error.code, message: error.message };
+  return { status: error.status, code: error.code.slice(0, REQUEST_LIMITS.errorCodeLength), message: error.message.slice(0, REQUEST_LIMITS.errorMessageLength) };
 }
 

@@ -3,6 +3,7 @@ import type { IntakeCommand } from './intake-command.js';
 import type { ExemptionRequest } from './model.js';
 import type { RequestPorts } from './ports.js';
 import { dedupeKeyFor, newRequestId } from './request-id.js';
+import { checkRequestSize, clipResolved } from './request-size.js';
 import { resolveTargets } from './resolve-targets.js';
 
 export type IntakeOutcome =
@@ -10,15 +11,22 @@ export type IntakeOutcome =
   | { readonly kind: 'duplicate'; readonly request: ExemptionRequest };
 
 /**
+ * A duplicate re-queues the notification of a still-`received` request only when that request has sat
+ * this long: its message was probably lost. A younger one is still on its way, and twenty identical
+ * intakes at once must not send twenty notifications.
+ */
+const RENOTIFY_AFTER_MS = 5 * 60_000;
+
+/**
  * Turns a validated command into a stored request and queues its notification. Resolution happens
- * first, so a request that cannot become an exemption is refused (UnresolvableRequestError) and nothing
- * is stored.
+ * first, so a request that cannot become an exemption, or could outgrow the store once decided and
+ * applied (RequestTooLargeError), is refused and nothing is stored.
  */
 export async function submitRequest(
   ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'notifyQueue'>,
   command: IntakeCommand,
 ): Promise<IntakeOutcome> {
-  const resolution = await resolveTargets(ports.arm, command.resourceIds, command.selector, command.hints);
+  const resolution = clipResolved(await resolveTargets(ports.arm, command.resourceIds, command.selector, command.hints));
   const now = ports.clock.now();
   const at = now.toISOString();
   const request: ExemptionRequest = {
@@ -40,14 +48,17 @@ export async function submitRequest(
     exemptions: [],
     dedupeKey: dedupeKeyFor(command),
   };
+  checkRequestSize(request, ports.store.maxDocumentBytes);
   const outcome = await ports.store.create(request, {
     requestId: request.id, at, actor: command.requestedBy, channel: command.source, action: 'created', to: 'received',
     detail: `${resolution.targets.reduce((n, t) => n + t.assignments.length, 0)} exemption(s) resolved; requester ${command.requesterAssurance}`,
   });
   if (!outcome.created) {
-    // A duplicate of a request whose notification never went out gets another chance.
-    if (outcome.existing.state === 'received') await ports.notifyQueue.send({ kind: 'notify', requestId: outcome.existing.id });
-    return { kind: 'duplicate', request: outcome.existing };
+    const existing = outcome.existing;
+    if (existing.state === 'received' && now.getTime() - Date.parse(existing.updatedAt) >= RENOTIFY_AFTER_MS) {
+      await ports.notifyQueue.send({ kind: 'notify', requestId: existing.id });
+    }
+    return { kind: 'duplicate', request: existing };
   }
   await ports.notifyQueue.send({ kind: 'notify', requestId: request.id });
   return { kind: 'created', request: outcome.request.value };

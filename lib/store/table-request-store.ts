@@ -1,46 +1,51 @@
-import { isRestError } from '@azure/core-rest-pipeline';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { OPEN_STATES, type AuditEntry, type ExemptionRequest } from '../requests/model.js';
+import { OPEN_STATES, type AuditEntry, type ExemptionRequest, type RequestState } from '../requests/model.js';
+import { isStatus, OpenKeys, type OpenKeyTiming } from './open-keys.js';
 import {
   ConcurrencyError, TokenAlreadyUsedError,
   type CreateOutcome, type RequestFilter, type RequestPage, type RequestStore, type Versioned,
 } from '../requests/ports/store.js';
 import {
-  AUDIT_ROW_PREFIX, REQUEST_ROW, TOKEN_ROW_PREFIX,
+  AUDIT_ROW_PREFIX, MAX_DOCUMENT_BYTES, REQUEST_ROW, TOKEN_ROW_PREFIX,
   auditEntity, fromRequestEntity, toRequestEntity, tokenEntity,
 } from './table-entities.js';
 
-const OPEN_KEY_ROW = 'open';
-
 /**
- * Requests in Azure Table Storage. The open-key table makes "one open request per resource and
- * recommendation" race-free: creating the key entity is the lock, and it is released when the request
- * leaves the open states.
+ * Requests in Azure Table Storage. The open-keys table makes "one open request per resource and
+ * recommendation" race-free (see OpenKeys); the key is released when the request leaves the open states.
  */
 export class TableRequestStore implements RequestStore {
-  constructor(private readonly requests: TableClient, private readonly openKeys: TableClient) {}
+  readonly maxDocumentBytes = MAX_DOCUMENT_BYTES;
+  private readonly keys: OpenKeys;
+
+  constructor(private readonly requests: TableClient, openKeys: TableClient, timing?: OpenKeyTiming) {
+    this.keys = new OpenKeys(openKeys, async (id) => (await this.get(id))?.value, timing);
+  }
 
   async create(request: ExemptionRequest, audit: AuditEntry): Promise<CreateOutcome> {
-    try {
-      await this.openKeys.createEntity({ partitionKey: request.dedupeKey, rowKey: OPEN_KEY_ROW, requestId: request.id });
-    } catch (error) {
-      if (!isStatus(error, 409)) throw error;
-      const existing = await this.openRequestFor(request.dedupeKey);
-      if (existing) return { created: false, existing };
-      // The key outlived its request (a crash between writes): take it over.
-      await this.openKeys.upsertEntity({ partitionKey: request.dedupeKey, rowKey: OPEN_KEY_ROW, requestId: request.id }, 'Replace');
+    // Encoding first: a request too large to store is refused before it takes the key.
+    const entity = toRequestEntity(request);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claim = await this.keys.claim(request.dedupeKey, request.id);
+      if (claim.kind === 'held') return { created: false, existing: claim.request };
+      const auditRow = auditEntity(audit, 0);
+      const result = await this.requests.submitTransaction([['create', entity], ['create', auditRow]]);
+      // Fencing: had we paused longer than the stale wait between the key and this write, a contender
+      // may have taken the key over. Nobody has seen this id yet, so then our rows go and theirs stands.
+      if (await this.keys.isHeldBy(request.dedupeKey, request.id)) {
+        return { created: true, request: await this.versioned(request, result.subResponses[0]?.etag) };
+      }
+      await this.requests.submitTransaction([
+        ['delete', { partitionKey: request.id, rowKey: REQUEST_ROW }],
+        ['delete', { partitionKey: request.id, rowKey: auditRow.rowKey }],
+      ]);
     }
-    const actions: TransactionAction[] = [
-      ['create', toRequestEntity(request)],
-      ['create', auditEntity(audit, 0)],
-    ];
-    const result = await this.requests.submitTransaction(actions);
-    return { created: true, request: await this.versioned(request, result.subResponses[0]?.etag) };
+    throw new Error(`request ${request.id} kept losing its dedupe key to takeovers`);
   }
 
   async get(id: string): Promise<Versioned<ExemptionRequest> | undefined> {
     try {
-      const entity = await this.requests.getEntity<{ document: string }>(id, REQUEST_ROW);
+      const entity = await this.requests.getEntity<Record<string, unknown>>(id, REQUEST_ROW);
       return { value: fromRequestEntity(entity), etag: entity.etag };
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
@@ -65,7 +70,7 @@ export class TableRequestStore implements RequestStore {
       if (isStatus(error, 409) && options.consumeToken) throw new TokenAlreadyUsedError(request.id);
       throw error;
     }
-    if (!OPEN_STATES.has(request.state)) await this.releaseOpenKey(request);
+    if (!OPEN_STATES.has(request.state)) await this.keys.release(request.dedupeKey, request.id);
     return this.versioned(request, result.subResponses[0]?.etag);
   }
 
@@ -93,11 +98,11 @@ export class TableRequestStore implements RequestStore {
     if (filter.subscriptionId) clauses.push(odata`subscriptionId eq ${filter.subscriptionId.toLowerCase()}`);
     if (filter.requestedBy) clauses.push(odata`requestedBy eq ${filter.requestedBy.toLowerCase()}`);
     const pages = this.requests
-      .listEntities<{ document: string }>({ queryOptions: { filter: clauses.join(' and ') } })
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: clauses.join(' and ') } })
       .byPage({ maxPageSize: page.size, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
     const first = await pages.next();
     if (first.done) return { items: [] };
-    const items = first.value.map(fromRequestEntity);
+    const items = first.value.map((entity) => fromRequestEntity(entity));
     return first.value.continuationToken ? { items, continuationToken: first.value.continuationToken } : { items };
   }
 
@@ -110,27 +115,15 @@ export class TableRequestStore implements RequestStore {
     return entries;
   }
 
-  private async openRequestFor(dedupeKey: string): Promise<ExemptionRequest | undefined> {
-    try {
-      const key = await this.openKeys.getEntity<{ requestId: string }>(dedupeKey, OPEN_KEY_ROW);
-      const request = await this.get(key.requestId);
-      return request && OPEN_STATES.has(request.value.state) ? request.value : undefined;
-    } catch (error) {
-      if (isStatus(error, 404)) return undefined;
-      throw error;
+  async listIdle(states: readonly RequestState[], updatedBefore: string, limit: number): Promise<Versioned<ExemptionRequest>[]> {
+    if (states.length === 0) return [];
+    const anyState = states.map((state) => odata`state eq ${state}`).join(' or ');
+    const filter = `${odata`RowKey eq ${REQUEST_ROW}`} and (${anyState}) and ${odata`updatedAt lt ${updatedBefore}`}`;
+    const found: Versioned<ExemptionRequest>[] = [];
+    for await (const entity of this.requests.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      found.push({ value: fromRequestEntity(entity), etag: entity.etag });
+      if (found.length >= limit) break;
     }
+    return found;
   }
-
-  private async releaseOpenKey(request: ExemptionRequest): Promise<void> {
-    try {
-      const key = await this.openKeys.getEntity<{ requestId: string }>(request.dedupeKey, OPEN_KEY_ROW);
-      if (key.requestId === request.id) await this.openKeys.deleteEntity(request.dedupeKey, OPEN_KEY_ROW, { etag: key.etag });
-    } catch (error) {
-      if (!isStatus(error, 404) && !isStatus(error, 412)) throw error;
-    }
-  }
-}
-
-function isStatus(error: unknown, status: number): boolean {
-  return isRestError(error) && error.statusCode === status;
 }

@@ -7,7 +7,7 @@ import { registeredFunctions, type FunctionDefinition } from '../../lib/host/fun
 import { invokeHttp } from './http-bridge.js';
 import { QueuePump } from './queue-pump.js';
 import { matchRoute } from './route-table.js';
-import { TimerRunner } from './timer-runner.js';
+import { resolveAppSettings, TimerRunner } from './timer-runner.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -20,6 +20,8 @@ export interface LocalHostOptions {
   readonly pollIntervalMs?: number;
   readonly armRetry?: AppOptions['armRetry'];
   readonly mailRetryBackoffMs?: number;
+  /** The app's clock; tests move it to make time pass for the app without waiting. */
+  readonly clock?: AppOptions['clock'];
   readonly log?: (line: string) => void;
 }
 
@@ -44,6 +46,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const log = options.log ?? ((line: string) => console.log(line));
   configureServices({
     env: options.env,
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.armRetry ? { armRetry: options.armRetry } : {}),
     ...(options.mailRetryBackoffMs === undefined ? {} : { mailRetryBackoffMs: options.mailRetryBackoffMs }),
   });
@@ -85,7 +88,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   await Promise.all(pumps.map((pump) => pump.start()));
   const timers = functions
     .filter((f): f is Extract<FunctionDefinition, { kind: 'timer' }> => f.kind === 'timer')
-    .map((f) => new TimerRunner({ functionName: f.name, schedule: f.schedule, handler: f.handler, log }));
+    .map((f) => new TimerRunner({ functionName: f.name, schedule: resolveAppSettings(f.schedule, options.env), handler: f.handler, log }));
   timers.forEach((timer) => timer.start());
   const pumpFor = (queueName: string): QueuePump => {
     const at = queueFunctions.findIndex((f) => f.queueName === queueName);

@@ -3,12 +3,26 @@ import { CronExpressionParser } from 'cron-parser';
 
 const { InvocationContext } = functions;
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export interface TimerRunnerOptions {
   readonly functionName: string;
   /** NCRONTAB: {second} {minute} {hour} {day} {month} {day-of-week}, UTC. */
   readonly schedule: string;
   readonly handler: TimerHandler;
   readonly log: (line: string) => void;
+}
+
+/**
+ * The host reads `%NAME%` in a trigger's settings from the app settings, and refuses to start when one
+ * is missing; so does the local host.
+ */
+export function resolveAppSettings(value: string, env: Readonly<Record<string, string | undefined>>): string {
+  return value.replace(/%([^%]+)%/g, (_, name: string) => {
+    const resolved = env[name]?.trim();
+    if (!resolved) throw new Error(`'%${name}%' does not resolve to a value: set the app setting ${name}`);
+    return resolved;
+  });
 }
 
 /** What the Functions host's timer trigger does: fire on the schedule (UTC), with the Timer it passes. */
@@ -40,10 +54,20 @@ export class TimerRunner {
 
   private scheduleNext(): void {
     if (this.stopped) return;
-    const next = this.nextOccurrence(new Date());
+    this.waitUntil(this.nextOccurrence(new Date()));
+  }
+
+  /** setTimeout waits at most 2^31-1 ms (about 24.8 days) and fires at once beyond that, so longer waits go in steps. */
+  private waitUntil(due: Date): void {
+    if (this.stopped) return;
+    const delay = due.getTime() - Date.now();
+    if (delay > MAX_TIMEOUT_MS) {
+      this.timeout = setTimeout(() => this.waitUntil(due), MAX_TIMEOUT_MS);
+      return;
+    }
     this.timeout = setTimeout(() => {
-      this.running = this.fire(next).finally(() => this.scheduleNext());
-    }, Math.max(0, next.getTime() - Date.now()));
+      this.running = this.fire(due).finally(() => this.scheduleNext());
+    }, Math.max(0, delay));
   }
 
   private async fire(due: Date): Promise<void> {

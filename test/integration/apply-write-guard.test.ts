@@ -1,6 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_NAMES } from '../../lib/config/settings-catalog.js';
+import { fromRequestEntity, toRequestEntity } from '../../lib/store/table-entities.js';
 import type { ExemptionRequest } from '../../lib/requests/model.js';
 import { SEED } from '../sim/seed-ids.js';
 import { printHostLogOnFailure, startAppUnderTest, type AppUnderTest } from '../support/app-under-test.js';
@@ -33,9 +34,8 @@ async function approveHeld(tamper: (request: ExemptionRequest) => ExemptionReque
     expect((await app.get(`/api/exemption-requests/${id}`)).json.state).toBe('approved');
     expect(await app.queuedMessages(STORAGE_NAMES.applyQueue)).toBe(1);
     const table = TableClient.fromConnectionString(app.azurite.connectionString, STORAGE_NAMES.requestsTable, { allowInsecureConnection: true });
-    const row = await table.getEntity<{ document: string }>(id, 'request');
-    const document = JSON.stringify(tamper(JSON.parse(row.document) as ExemptionRequest));
-    await table.updateEntity({ partitionKey: id, rowKey: 'request', document }, 'Merge', { etag: row.etag });
+    const row = await table.getEntity<Record<string, unknown>>(id, 'request');
+    await table.updateEntity(toRequestEntity(tamper(fromRequestEntity(row))), 'Replace', { etag: row.etag });
   } finally {
     app.host.releaseQueue(STORAGE_NAMES.applyQueue);
   }

@@ -6,9 +6,13 @@ import { ConcurrencyError, TokenAlreadyUsedError } from '../../lib/requests/port
 import { TableRequestStore } from '../../lib/store/table-request-store.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { sampleRequest } from '../support/sample-request.js';
+import { SETTINGS } from '../../lib/config/settings-catalog.js';
+import { worstCaseRequest } from '../../lib/requests/request-size.js';
+import { DocumentTooLargeError } from '../../lib/store/table-entities.js';
 
 let azurite: AzuriteHandle;
 let store: TableRequestStore;
+let keys: TableClient;
 
 const created = (requestId: string): AuditEntry => ({
   requestId, at: '2026-11-01T00:00:00.000Z', actor: 'owner@contoso.com', channel: 'api', action: 'created', to: 'received',
@@ -18,7 +22,7 @@ beforeAll(async () => {
   azurite = await startAzurite();
   const client = (name: string) => TableClient.fromConnectionString(azurite.connectionString, name, { allowInsecureConnection: true });
   const requests = client('requests');
-  const keys = client('keys');
+  keys = client('keys');
   await requests.createTable();
   await keys.createTable();
   store = new TableRequestStore(requests, keys);
@@ -91,5 +95,24 @@ describe('TableRequestStore on Azurite', () => {
     expect(secondPage.items).toHaveLength(2);
     const odd = await store.list({ subscriptionId: sub, requestedBy: 'odd@contoso.com' }, { size: 10 });
     expect(odd.items.map((r) => r.requestedBy)).toEqual(['Odd@Contoso.com', 'Odd@Contoso.com']);
+  });
+
+  it('stores and reads back intact a request with the most resources, the longest ids and the most assignments', async () => {
+    const worst = { ...worstCaseRequest(SETTINGS.MAX_RESOURCES_PER_REQUEST.max), state: 'received' as const };
+    const outcome = await store.create(worst, created(worst.id));
+    if (!outcome.created) throw new Error('expected create');
+    expect((await store.get(worst.id))?.value).toEqual(worst);
+    const approved = transition(worst, { to: 'approved', actor: 'a@contoso.com', channel: 'review-page', at: new Date() });
+    await store.update(approved.request, outcome.request.etag, [approved.audit]);
+    expect((await store.get(worst.id))?.value).toEqual(approved.request);
+    const listed = await store.list({ state: 'approved' }, { size: 100 });
+    expect(listed.items.find((r) => r.id === worst.id)).toEqual(approved.request);
+  });
+
+  it('refuses a request too large to store before writing anything, its dedupe key included', async () => {
+    const tooLarge = { ...worstCaseRequest(SETTINGS.MAX_RESOURCES_PER_REQUEST.max + 1), id: 'toolarge0000000000', dedupeKey: 'too-large', state: 'received' as const };
+    await expect(store.create(tooLarge, created(tooLarge.id))).rejects.toBeInstanceOf(DocumentTooLargeError);
+    expect(await store.get(tooLarge.id)).toBeUndefined();
+    await expect(keys.getEntity(tooLarge.dedupeKey, 'open')).rejects.toMatchObject({ statusCode: 404 });
   });
 });

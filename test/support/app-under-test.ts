@@ -2,6 +2,7 @@ import { TableClient } from '@azure/data-tables';
 import { afterEach } from 'vitest';
 import { QueueClient } from '@azure/storage-queue';
 import { STORAGE_NAMES } from '../../lib/config/settings-catalog.js';
+import type { Clock } from '../../lib/core/clock.js';
 import { startLocalHost, type LocalHost } from '../../scripts/local-host/start-local-host.js';
 import { freePort } from './free-port.js';
 import { startLocalEnvironment, type LocalEnvironment } from './local-environment.js';
@@ -21,7 +22,7 @@ export interface AppUnderTest extends LocalEnvironment {
 }
 
 /** The whole app on real sockets: Azurite, the simulated tenant and the local Functions host. */
-export async function startAppUnderTest(extraEnv: Record<string, string> = {}): Promise<AppUnderTest> {
+export async function startAppUnderTest(extraEnv: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<AppUnderTest> {
   const port = await freePort();
   const environment = await startLocalEnvironment({ publicBaseUrl: `http://127.0.0.1:${port}`, extraEnv });
   const logs: string[] = [];
@@ -32,6 +33,7 @@ export async function startAppUnderTest(extraEnv: Record<string, string> = {}): 
     pollIntervalMs: 100,
     armRetry: { maxRetries: 3, retryDelayInMs: 50, maxRetryDelayInMs: 500 },
     mailRetryBackoffMs: 20,
+    ...(options.clock ? { clock: options.clock } : {}),
     log: (line) => logs.push(line),
   });
   const call = async (path: string, init: RequestInit) => {

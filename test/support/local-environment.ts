@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SETTINGS } from '../../lib/config/settings-catalog.js';
 import { startSimTenant, trustSimCertificate, type SimTenant } from '../sim/index.js';
 import { startAzurite, type AzuriteHandle } from './azurite.js';
 
@@ -31,6 +32,8 @@ export async function startLocalEnvironment(options: { publicBaseUrl: string; ex
     SMTP_HOST: sim.smtp.host,
     SMTP_PORT: String(sim.smtp.port),
     SMTP_SECURE: 'false',
+    // Read by the host itself (a timer's %…% schedule), so it must be present like in Azure.
+    REQUEUE_STUCK_SCHEDULE: SETTINGS.REQUEUE_STUCK_SCHEDULE.default,
     ...options.extraEnv,
   };
   return {

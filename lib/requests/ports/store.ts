@@ -37,6 +37,8 @@ export class TokenAlreadyUsedError extends Error {
 }
 
 export interface RequestStore {
+  /** The most UTF-8 bytes one request's JSON may take; larger requests are refused before any write. */
+  readonly maxDocumentBytes: number;
   /** Stores a new request unless an open one with the same dedupe key exists. */
   create(request: ExemptionRequest, audit: AuditEntry): Promise<CreateOutcome>;
   get(id: string): Promise<Versioned<ExemptionRequest> | undefined>;
@@ -53,4 +55,6 @@ export interface RequestStore {
   isTokenConsumed(requestId: string, tokenId: string): Promise<boolean>;
   list(filter: RequestFilter, page: { size: number; continuationToken?: string }): Promise<RequestPage>;
   auditTrail(id: string): Promise<AuditEntry[]>;
+  /** Requests in one of `states` whose last change is older than `updatedBefore` (ISO 8601), at most `limit`. */
+  listIdle(states: readonly RequestState[], updatedBefore: string, limit: number): Promise<Versioned<ExemptionRequest>[]>;
 }

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STORAGE_NAMES } from '../../../lib/config/settings-catalog.js';
+import { SETTINGS, STORAGE_NAMES } from '../../../lib/config/settings-catalog.js';
+import { armAppSettings } from '../infra/app-settings.js';
+import { armTemplate } from '../infra/fixtures.js';
 import { registeredFunctions } from '../../../lib/host/function-registry.js';
 
 const root = new URL('../../../', import.meta.url);
@@ -38,5 +40,12 @@ describe('registered functions', () => {
   it('trigger on the queues the app sends to', () => {
     const queues = registeredFunctions().flatMap((f) => (f.kind === 'queue' ? [`${f.name}:${f.queueName}`] : []));
     expect(queues.sort()).toEqual([`applyWorker:${STORAGE_NAMES.applyQueue}`, `notifyWorker:${STORAGE_NAMES.notifyQueue}`]);
+  });
+
+  it('run timers on a schedule the host reads from an app setting that Azure sets (the host knows no catalog defaults)', () => {
+    const timers = registeredFunctions().flatMap((f) => (f.kind === 'timer' ? [`${f.name}:${f.schedule}`] : []));
+    expect(timers).toEqual(['requeueStuck:%REQUEUE_STUCK_SCHEDULE%']);
+    const azure = armAppSettings(armTemplate());
+    expect(azure.REQUEUE_STUCK_SCHEDULE).toBe(SETTINGS.REQUEUE_STUCK_SCHEDULE.default);
   });
 });

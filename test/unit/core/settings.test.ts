@@ -77,6 +77,12 @@ describe('loadSettings: a valid environment', () => {
     expect(settings.identity).toEqual({ authorityHost: 'https://login.microsoftonline.com', clientId: 'cid', tenantId: 'tid', clientSecret: 'shh' });
   });
 
+  it('reads the stuck-request timer settings, defaulting to every five minutes and 15 minutes idle', () => {
+    expect(loadSettings(MINIMAL).requeue).toEqual({ schedule: '0 */5 * * * *', stuckAfterMinutes: 15 });
+    expect(loadSettings({ ...MINIMAL, REQUEUE_STUCK_SCHEDULE: '30 0 * * * *', REQUEUE_STUCK_AFTER_MINUTES: '60' }).requeue)
+      .toEqual({ schedule: '30 0 * * * *', stuckAfterMinutes: 60 });
+  });
+
   it('treats a blank value as absent', () => {
     expect(loadSettings({ ...MINIMAL, ARM_ENDPOINT: '   ', MAX_BODY_BYTES: '' }).armEndpoint).toBe('https://management.azure.com');
   });
@@ -145,6 +151,8 @@ describe('loadSettings: bad values are reported by setting name', () => {
     ['EMAIL_TRANSPORT=acs without ACS_ENDPOINT', { EMAIL_TRANSPORT: 'acs' }, 'ACS_ENDPOINT'],
     ['SMTP_SECURE that is not a boolean', { SMTP_SECURE: 'yes' }, 'SMTP_SECURE'],
     ['an unknown DEFAULT_EXEMPTION_CATEGORY', { DEFAULT_EXEMPTION_CATEGORY: 'Exempt' }, 'DEFAULT_EXEMPTION_CATEGORY'],
+    ['a five-field (classic cron) REQUEUE_STUCK_SCHEDULE', { REQUEUE_STUCK_SCHEDULE: '*/5 * * * *' }, 'REQUEUE_STUCK_SCHEDULE'],
+    ['REQUEUE_STUCK_AFTER_MINUTES shorter than an apply can take', { REQUEUE_STUCK_AFTER_MINUTES: '1' }, 'REQUEUE_STUCK_AFTER_MINUTES'],
   ])('reports %s', (_label, bad, name) => {
     expect(mentioning(problemsOf({ ...MINIMAL, ...bad }), name)).toHaveLength(1);
   });
