@@ -4,7 +4,6 @@
  * resolved through ARM and stored (no duplicate short-cut). Bounded: N requests, C at a time, loopback only.
  */
 import { SEED } from '../test/sim/seed-ids.js';
-import { freePort } from '../test/support/free-port.js';
 import { startLocalEnvironment } from '../test/support/local-environment.js';
 import { startLocalHost } from './local-host/start-local-host.js';
 
@@ -12,10 +11,9 @@ const total = Number(process.argv[2] ?? 180);
 const concurrency = Number(process.argv[3] ?? 8);
 
 async function main(): Promise<void> {
-  const port = await freePort();
-  const environment = await startLocalEnvironment({ publicBaseUrl: `http://127.0.0.1:${port}` });
+  const environment = await startLocalEnvironment();
   // Queue workers would compete for the same CPU; this measures intake alone.
-  const host = await startLocalHost({ env: environment.env, port, pollIntervalMs: 60_000, log: () => undefined });
+  const host = await startLocalHost({ env: environment.env, pollIntervalMs: 60_000, log: () => undefined });
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   const resources = [SEED.resources.storageProd, SEED.resources.storageData, SEED.resources.vmProd, SEED.resources.keyVaultProd, SEED.resources.sqlDatabaseProd];

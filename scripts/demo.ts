@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { SEED } from '../test/sim/seed-ids.js';
 import type { SimMail } from '../test/sim/index.js';
 import { defenderEvent } from '../test/support/defender-event.js';
-import { freePort } from '../test/support/free-port.js';
 import { startLocalEnvironment } from '../test/support/local-environment.js';
 import { eventually, openReview, reviewLinkIn, submitReview } from '../test/support/review-flow.js';
 import { startLocalHost } from './local-host/start-local-host.js';
@@ -21,11 +20,14 @@ const say = (title: string, detail?: string) => console.log(`\n${++step}. ${titl
 
 async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
-  const port = (await isFree(7071)) ? 7071 : await freePort();
-  const environment = await startLocalEnvironment({ publicBaseUrl: `http://localhost:${port}` });
+  const environment = await startLocalEnvironment();
   const hostLog: string[] = [];
-  const host = await startLocalHost({ env: environment.env, port, visibilityTimeoutSeconds: 5, pollIntervalMs: 200, log: (line) => hostLog.push(line) });
-  const api = `http://localhost:${port}/api`;
+  // 7071 is what `func start` uses; when something else holds it, any port will do.
+  const host = await startLocalHost({
+    env: environment.env, port: 7071, anyPortIfTaken: true, hostname: 'localhost',
+    visibilityTimeoutSeconds: 5, pollIntervalMs: 200, log: (line) => hostLog.push(line),
+  });
+  const api = `${host.baseUrl}/api`;
   say('Started Azurite, the simulated tenant and the local Functions host', `${api}/exemption-requests\nARM: ${environment.sim.armEndpoint}`);
   try {
     const { resourceId, assessmentKey } = SEED.twoAssignments;
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     await writeFile(join(out, 'review-page.html'), review.html);
     say(`${mail.to[0]} opened the review link → ${review.status}`, `${link.slice(0, 90)}…\n(saved as ${join(out, 'review-page.html')})`);
 
-    const decided = await submitReview(`http://localhost:${port}`, review, { decision: 'approve', comment: 'Accepted until the network migration in Q2.' });
+    const decided = await submitReview(host.baseUrl, review, { decision: 'approve', comment: 'Accepted until the network migration in Q2.' });
     say(`and approved → ${decided.status}`);
 
     const final = await eventually(async () => {
@@ -80,13 +82,6 @@ async function main(): Promise<void> {
 
 async function saveMails(mails: readonly SimMail[]): Promise<void> {
   await Promise.all(mails.map((m, i) => writeFile(join(out, `mail-${String(i + 1).padStart(2, '0')}.eml`), m.raw)));
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

@@ -23,13 +23,14 @@ async function localSettings(): Promise<Record<string, string>> {
 async function main(): Promise<void> {
   const configured = { ...(await localSettings()), ...definedEnv() };
   const useRealTenant = Boolean(configured.ARM_ENDPOINT);
-  const environment = useRealTenant ? undefined : await startLocalEnvironment({ publicBaseUrl: `http://localhost:${port}` });
+  const environment = useRealTenant ? undefined : await startLocalEnvironment();
   // On the simulator every setting points at it; a real tenant takes what was configured.
   const env = environment ? environment.env : configured;
-  const host = await startLocalHost({ env, port });
-  console.log(`exemption-broker dev host on http://localhost:${port}/api/`);
+  // A port asked for is kept or refused, never swapped: tunnels and Teams point at it.
+  const host = await startLocalHost({ env, port, hostname: 'localhost' });
+  console.log(`exemption-broker dev host on ${host.baseUrl}/api/`);
   for (const f of host.functions) {
-    const trigger = f.kind === 'http' ? `[${f.methods.join(',')}] http://localhost:${port}/api/${f.route}` : f.kind === 'queue' ? `queue ${f.queueName}` : `timer ${f.schedule} (UTC)`;
+    const trigger = f.kind === 'http' ? `[${f.methods.join(',')}] ${host.baseUrl}/api/${f.route}` : f.kind === 'queue' ? `queue ${f.queueName}` : `timer ${f.schedule} (UTC)`;
     console.log(`  ${f.name}: ${trigger}`);
   }
   let shown = 0;

@@ -1,4 +1,5 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,7 +15,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export interface LocalHostOptions {
   /** App settings, as local.settings.json's Values would give them. */
   readonly env: Readonly<Record<string, string>>;
-  readonly port: number;
+  /** 0 (the default) lets the kernel pick a free port as it binds, so no other process can race for it. */
+  readonly port?: number;
+  /** When `port` is taken, listen on any free port instead of failing (the demo prefers 7071). */
+  readonly anyPortIfTaken?: boolean;
+  /** The name in baseUrl and in the default PUBLIC_BASE_URL: 127.0.0.1 unless people will read it. */
+  readonly hostname?: string;
   /** Queue redelivery delay; the host default is 30 s, tests use 1 s. */
   readonly visibilityTimeoutSeconds?: number;
   readonly pollIntervalMs?: number;
@@ -27,6 +33,9 @@ export interface LocalHostOptions {
 
 export interface LocalHost {
   readonly baseUrl: string;
+  readonly port: number;
+  /** The settings the app runs with: `env`, plus PUBLIC_BASE_URL = baseUrl unless `env` set one. */
+  readonly env: Readonly<Record<string, string>>;
   readonly functions: readonly FunctionDefinition[];
   /** Holds a queue trigger: its messages wait until released (resolves once no delivery is under way). */
   holdQueue(queueName: string): Promise<void>;
@@ -44,8 +53,29 @@ interface HostJson {
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const log = options.log ?? ((line: string) => console.log(line));
+  // Bound first, routes attached later: PUBLIC_BASE_URL (mail links, Location headers) needs the port
+  // the kernel gave us, and nobody can send a request before this function returns that port.
+  const server = createServer();
+  const port = await listen(server, options.port ?? 0, options.anyPortIfTaken ?? false);
+  const baseUrl = `http://${options.hostname ?? '127.0.0.1'}:${port}`;
+  const env = { PUBLIC_BASE_URL: baseUrl, ...options.env };
+  try {
+    return await serve(server, { ...options, env, log }, baseUrl, port);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+}
+
+async function serve(
+  server: Server,
+  options: LocalHostOptions & { log: (line: string) => void },
+  baseUrl: string,
+  port: number,
+): Promise<LocalHost> {
+  const { env, log } = options;
   configureServices({
-    env: options.env,
+    env,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.armRetry ? { armRetry: options.armRetry } : {}),
     ...(options.mailRetryBackoffMs === undefined ? {} : { mailRetryBackoffMs: options.mailRetryBackoffMs }),
@@ -55,10 +85,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const routePrefix = hostJson.extensions?.http?.routePrefix ?? 'api';
   const http = functions.filter((f): f is Extract<FunctionDefinition, { kind: 'http' }> => f.kind === 'http');
 
-  const server = createServer((incoming, outgoing) => {
+  server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
     // The URL is built on our own address, not the Host header: a hostile Host must not break parsing.
-    const [path, base] = [incoming.url ?? '/', `http://127.0.0.1:${options.port}`];
-    const url = URL.canParse(path, base) ? new URL(path, base) : undefined;
+    const path = incoming.url ?? '/';
+    const url = URL.canParse(path, baseUrl) ? new URL(path, baseUrl) : undefined;
     const match = url ? matchRoute(http, routePrefix, incoming.method ?? 'GET', url.pathname) : 'bad-path';
     if (!url || match === 'bad-path') return void outgoing.writeHead(400).end();
     if (match === undefined) return void outgoing.writeHead(404).end();
@@ -66,12 +96,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     // Like `func start`, function keys are not enforced locally.
     void invokeHttp(match.definition.handler, match.definition.name, incoming, outgoing, url, match.params, log);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
 
-  const connectionString = options.env.AzureWebJobsStorage;
+  const connectionString = env.AzureWebJobsStorage;
   if (!connectionString) throw new Error('the local host runs queue triggers against AzureWebJobsStorage (a connection string)');
   const queueFunctions = functions.filter((f): f is Extract<FunctionDefinition, { kind: 'queue' }> => f.kind === 'queue');
   const pumps = queueFunctions
@@ -88,7 +114,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   await Promise.all(pumps.map((pump) => pump.start()));
   const timers = functions
     .filter((f): f is Extract<FunctionDefinition, { kind: 'timer' }> => f.kind === 'timer')
-    .map((f) => new TimerRunner({ functionName: f.name, schedule: resolveAppSettings(f.schedule, options.env), handler: f.handler, log }));
+    .map((f) => new TimerRunner({ functionName: f.name, schedule: resolveAppSettings(f.schedule, env), handler: f.handler, log }));
   timers.forEach((timer) => timer.start());
   const pumpFor = (queueName: string): QueuePump => {
     const at = queueFunctions.findIndex((f) => f.queueName === queueName);
@@ -97,7 +123,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   };
 
   return {
-    baseUrl: `http://127.0.0.1:${options.port}`,
+    baseUrl,
+    port,
+    env,
     functions,
     holdQueue: (queueName) => pumpFor(queueName).hold(),
     releaseQueue: (queueName) => pumpFor(queueName).release(),
@@ -107,6 +135,23 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       server.closeAllConnections();
     },
   };
+}
+
+/** Listens on `port`; if it is taken and that is allowed, on a port the kernel picks while binding. */
+async function listen(server: Server, port: number, anyPortIfTaken: boolean): Promise<number> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    if (!anyPortIfTaken || port === 0 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return listen(server, 0, false);
+  }
+  return (server.address() as AddressInfo).port;
 }
 
 /** Imports every module in functions/, which registers itself, exactly as the Functions host loads them. */

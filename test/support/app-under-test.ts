@@ -4,7 +4,6 @@ import { QueueClient } from '@azure/storage-queue';
 import { STORAGE_NAMES } from '../../lib/config/settings-catalog.js';
 import type { Clock } from '../../lib/core/clock.js';
 import { startLocalHost, type LocalHost } from '../../scripts/local-host/start-local-host.js';
-import { freePort } from './free-port.js';
 import { startLocalEnvironment, type LocalEnvironment } from './local-environment.js';
 import { eventually } from './review-flow.js';
 
@@ -23,12 +22,10 @@ export interface AppUnderTest extends LocalEnvironment {
 
 /** The whole app on real sockets: Azurite, the simulated tenant and the local Functions host. */
 export async function startAppUnderTest(extraEnv: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<AppUnderTest> {
-  const port = await freePort();
-  const environment = await startLocalEnvironment({ publicBaseUrl: `http://127.0.0.1:${port}`, extraEnv });
+  const environment = await startLocalEnvironment({ extraEnv });
   const logs: string[] = [];
   const host = await startLocalHost({
     env: environment.env,
-    port,
     visibilityTimeoutSeconds: 1,
     pollIntervalMs: 100,
     armRetry: { maxRetries: 3, retryDelayInMs: 50, maxRetryDelayInMs: 500 },
@@ -44,6 +41,8 @@ export async function startAppUnderTest(extraEnv: Record<string, string> = {}, o
   const table = TableClient.fromConnectionString(environment.azurite.connectionString, STORAGE_NAMES.requestsTable, { allowInsecureConnection: true });
   return {
     ...environment,
+    // With PUBLIC_BASE_URL, which only the bound host knows.
+    env: host.env,
     host,
     baseUrl: host.baseUrl,
     logs,

@@ -13,9 +13,10 @@ export interface LocalEnvironment {
 
 /**
  * Azurite plus the simulated tenant, and the app settings that point the real SDK clients at them:
- * the same wiring the tests, the dev host and the demo use.
+ * the same wiring the tests, the dev host and the demo use. PUBLIC_BASE_URL is left out unless given:
+ * the local host fills it in once it knows its own port.
  */
-export async function startLocalEnvironment(options: { publicBaseUrl: string; extraEnv?: Record<string, string> }): Promise<LocalEnvironment> {
+export async function startLocalEnvironment(options: { publicBaseUrl?: string; extraEnv?: Record<string, string> } = {}): Promise<LocalEnvironment> {
   const [sim, azurite] = await Promise.all([startSimTenant(), startAzurite()]);
   trustSimCertificate(sim.caCertPem);
   const env: Record<string, string> = {
@@ -25,7 +26,7 @@ export async function startLocalEnvironment(options: { publicBaseUrl: string; ex
     AZURE_CLIENT_SECRET: sim.credentials.clientSecret,
     AZURE_AUTHORITY_HOST: sim.authorityHost,
     ARM_ENDPOINT: sim.armEndpoint,
-    PUBLIC_BASE_URL: options.publicBaseUrl,
+    ...(options.publicBaseUrl ? { PUBLIC_BASE_URL: options.publicBaseUrl } : {}),
     REVIEW_SIGNING_KEY: randomBytes(32).toString('base64url'),
     EMAIL_TRANSPORT: 'smtp',
     EMAIL_FROM: 'exemption-broker@contoso.example',

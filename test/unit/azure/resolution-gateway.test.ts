@@ -6,7 +6,6 @@ import { CachingArmGateway } from '../../../lib/azure/caching-arm-gateway.js';
 import { systemClock } from '../../../lib/core/clock.js';
 import { problemFromError } from '../../../lib/web/http-errors.js';
 import { SEED } from '../../sim/index.js';
-import { freePort } from '../../support/free-port.js';
 import { startFixture, type SimFixture } from '../sim/sim-fixture.js';
 
 // The real gateway against the simulated tenant: what it asks ARM for, and how often.
@@ -54,7 +53,8 @@ describe('CachingArmGateway over the real gateway', () => {
 
 describe('an ARM nobody answers', () => {
   it('connection refused → transient ArmError with status 0 → 503 with Retry-After', async () => {
-    const port = await freePort(); // nothing listens there
+    // Port 1 (tcpmux) is privileged and unused on any machine that runs these tests: nothing answers.
+    const port = 1;
     const token: TokenCredential = { getToken: async () => ({ token: 'unused', expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const nowhere = new AzureArmGateway({ endpoint: `https://127.0.0.1:${port}`, credential: token, retry: { maxRetries: 0 } });
     const error = await nowhere.getAssessment(SEED.resources.vmProd, SEED.assessmentKeys.jit).catch((e: unknown) => e);

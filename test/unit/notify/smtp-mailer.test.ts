@@ -1,9 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import PostalMime, { type Email } from 'postal-mime';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutgoingMail } from '../../../lib/notify/mailer.js';
 import { SmtpMailer } from '../../../lib/notify/smtp-mailer.js';
-import { freePort } from '../../support/free-port.js';
 
 interface Received {
   readonly rcptTo: string[];
@@ -39,11 +39,11 @@ async function startSink(options: Partial<SMTPServerOptions> = {}) {
     },
     ...options,
   });
-  const port = await freePort();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => resolve());
   });
+  const { port } = server.server.address() as AddressInfo;
   return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
