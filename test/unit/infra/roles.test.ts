@@ -85,6 +85,16 @@ describe('role assignments', () => {
     ]);
   });
 
+  it('docs/deploy.md grants the same custom role at a management group (az CLI and Bicep)', () => {
+    const doc = readText('docs', 'deploy.md');
+    const az = /"Actions": \[([^\]]*)\]/.exec(doc)?.[1] ?? '';
+    expect([...az.matchAll(/"([^"]+)"/g)].map((m) => m[1])).toEqual(EXEMPTION_WRITER_ACTIONS);
+    const bicep = /actions: \[([^\]]*)\]/.exec(doc)?.[1] ?? '';
+    expect([...bicep.matchAll(/'([^']+)'/g)].map((m) => m[1])).toEqual(EXEMPTION_WRITER_ACTIONS);
+    expect(doc).toContain("targetScope = 'managementGroup'");
+    expect(doc).not.toMatch(/for ROLE in [^\n]*Resource Policy Contributor/);
+  });
+
   it('no template or module mentions Resource Policy Contributor or another too-broad role', () => {
     const texts = [readText('infra', 'azuredeploy.json'), readText('infra', 'azuredeploy-relay.json'), readText('infra', 'main.bicep'), readText('infra', 'relay.bicep')];
     for (const file of readdirSync(join(INFRA, 'modules'))) texts.push(readText('infra', 'modules', file));
