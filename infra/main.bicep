@@ -1,8 +1,9 @@
 targetScope = 'subscription'
 
-// exemption-broker: everything one deployment needs, from an empty subscription to a running app
-// that the Defender for Cloud recommendation blade can trigger. azuredeploy.json is the same
-// deployment as ARM JSON (for the Deploy to Azure button); tests keep the two in step.
+// exemption-broker, first stage: everything from an empty subscription to a running app.
+// The second stage (relay.bicep) adds the relay the Defender for Cloud recommendation blade
+// triggers, once the code runs. azuredeploy.json is this deployment as ARM JSON (for the Deploy
+// to Azure button); tests keep the two in step.
 
 @minLength(1)
 @maxLength(64)
@@ -31,8 +32,6 @@ param applicationInsightsName string = ''
 param emailServiceName string = ''
 param communicationServiceName string = ''
 param botName string = ''
-@description('Name of the relay Logic App the recommendation blade lists.')
-param relayLogicAppName string = 'Request-ResourceExemption'
 
 @description('Where Azure Communication Services keeps its data.')
 @allowed([
@@ -55,14 +54,14 @@ param relayLogicAppName string = 'Request-ResourceExemption'
 ])
 param emailDataLocation string = 'United States'
 
+// A versioned release asset (the release workflow uploads it; its name is the one Flex
+// Consumption's one deploy expects in the deployment container), so a deployment installs the
+// code this template was written for.
 @description('Public zip of the built app that the deployment installs; empty when azd deploys the code.')
-param packageUri string = 'https://github.com/exemption-broker/exemption-broker/releases/latest/download/exemption-broker.zip'
+param packageUri string = 'https://github.com/exemption-broker/exemption-broker/releases/download/v0.1.0/released-package.zip'
 
-@description('Subscriptions the app governs (it gets Security Reader, Resource Policy Contributor and Reader in each); empty for this subscription.')
+@description('Subscriptions the app governs (it gets Security Reader, Reader and a policy-exemption writer role in each); empty for this subscription.')
 param governedSubscriptionIds array = []
-
-@description('Assessment keys of recommendations whose unhealthy results request an exemption automatically; empty for manual only.')
-param continuousTriggerAssessmentKeys array = []
 
 @description('Extra approvers (";"-separated emails) besides the subscriptions\' security contacts.')
 param fallbackApprovers string = ''
@@ -81,18 +80,16 @@ param defaultExemptionCategory string = 'Waiver'
 @description('Object id of the person or pipeline deploying, given Key Vault Secrets Officer on the vault; empty for none.')
 param principalId string = ''
 
+// Secrets left empty are generated once, when the vault lacks them, and kept on redeploys.
 @secure()
-@description('HMAC key for review links (at least 32 characters); empty to generate one.')
+@description('HMAC key for review links (at least 32 characters); empty to keep the current one (generated on the first deployment).')
 param reviewSigningKey string = ''
 @secure()
-@description('Jira webhook secret; empty to generate one (read it from the vault to configure Jira).')
+@description('Jira webhook secret; empty to keep the current one (generated on the first deployment; read it from the vault to configure Jira).')
 param jiraWebhookSecret string = ''
 @secure()
-@description('Standard Webhooks secret (whsec_...); empty to generate one.')
+@description('Standard Webhooks secret (whsec_...); empty to keep the current one (generated on the first deployment).')
 param standardWebhookSecret string = ''
-@secure()
-@description('Seed of the generated secrets. Leave the default; pass the vault\'s secret-seed to keep them on a redeploy.')
-param secretSeed string = newGuid()
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -117,12 +114,6 @@ var queueNames = [
   'exemption-apply'
 ]
 
-// Generated secrets derive from one seed so that a redeploy given the same seed keeps them.
-var generatedReviewSigningKey = replace('${guid(secretSeed, 'review-signing-key', '1')}${guid(secretSeed, 'review-signing-key', '2')}', '-', '')
-var generatedJiraWebhookSecret = replace('${guid(secretSeed, 'webhook-secret-jira', '1')}${guid(secretSeed, 'webhook-secret-jira', '2')}', '-', '')
-var generatedStandardWebhookSecret = 'whsec_${base64('${guid(secretSeed, 'webhook-secret-standard', '1')}${guid(secretSeed, 'webhook-secret-standard', '2')}')}'
-var relayFunctionKey = replace('${guid(secretSeed, 'relay-function-key', '1')}${guid(secretSeed, 'relay-function-key', '2')}', '-', '')
-
 // The app wants endpoints without a trailing slash; environment() gives them with one.
 var armEndpoint = endsWith(environment().resourceManager, '/') ? take(environment().resourceManager, length(environment().resourceManager) - 1) : environment().resourceManager
 var authorityHost = endsWith(environment().authentication.loginEndpoint, '/') ? take(environment().authentication.loginEndpoint, length(environment().authentication.loginEndpoint) - 1) : environment().authentication.loginEndpoint
@@ -134,7 +125,7 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 }
 
 module identity 'modules/identity.bicep' = {
-  name: 'identity'
+  name: 'identity-${resourceToken}'
   scope: rg
   params: {
     name: !empty(identityName) ? identityName : '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
@@ -144,7 +135,7 @@ module identity 'modules/identity.bicep' = {
 }
 
 module storage 'modules/storage.bicep' = {
-  name: 'storage'
+  name: 'storage-${resourceToken}'
   scope: rg
   params: {
     name: !empty(storageAccountName) ? storageAccountName : '${abbrs.storageStorageAccounts}${resourceToken}'
@@ -158,7 +149,7 @@ module storage 'modules/storage.bicep' = {
 }
 
 module monitoring 'modules/monitoring.bicep' = {
-  name: 'monitoring'
+  name: 'monitoring-${resourceToken}'
   scope: rg
   params: {
     logAnalyticsName: !empty(logAnalyticsName) ? logAnalyticsName : '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
@@ -170,7 +161,7 @@ module monitoring 'modules/monitoring.bicep' = {
 }
 
 module keyVault 'modules/keyvault.bicep' = {
-  name: 'keyvault'
+  name: 'keyvault-${resourceToken}'
   scope: rg
   params: {
     name: !empty(keyVaultName) ? keyVaultName : '${abbrs.keyVaultVaults}${resourceToken}'
@@ -178,15 +169,15 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     principalId: identity.outputs.principalId
     deployerPrincipalId: principalId
-    reviewSigningKey: !empty(reviewSigningKey) ? reviewSigningKey : generatedReviewSigningKey
-    jiraWebhookSecret: !empty(jiraWebhookSecret) ? jiraWebhookSecret : generatedJiraWebhookSecret
-    standardWebhookSecret: !empty(standardWebhookSecret) ? standardWebhookSecret : generatedStandardWebhookSecret
-    secretSeed: secretSeed
+    secretsWriterName: '${abbrs.managedIdentityUserAssignedIdentities}secrets-${resourceToken}'
+    reviewSigningKey: reviewSigningKey
+    jiraWebhookSecret: jiraWebhookSecret
+    standardWebhookSecret: standardWebhookSecret
   }
 }
 
 module email 'modules/email.bicep' = {
-  name: 'email'
+  name: 'email-${resourceToken}'
   scope: rg
   params: {
     emailServiceName: !empty(emailServiceName) ? emailServiceName : '${abbrs.communicationEmailServices}${resourceToken}'
@@ -198,7 +189,7 @@ module email 'modules/email.bicep' = {
 }
 
 module functionApp 'modules/functionapp.bicep' = {
-  name: 'functionapp'
+  name: 'functionapp-${resourceToken}'
   scope: rg
   params: {
     name: appName
@@ -208,10 +199,12 @@ module functionApp 'modules/functionapp.bicep' = {
     identityId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
     identityTenantId: identity.outputs.tenantId
+    storageAccountName: storage.outputs.name
     storageBlobEndpoint: storage.outputs.blobEndpoint
     storageQueueEndpoint: storage.outputs.queueEndpoint
     storageTableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
+    queueName: queueNames[0]
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     reviewSigningKeyUri: keyVault.outputs.reviewSigningKeyUri
     jiraWebhookSecretUri: keyVault.outputs.jiraWebhookSecretUri
@@ -225,12 +218,19 @@ module functionApp 'modules/functionapp.bicep' = {
     maxExpiryDays: maxExpiryDays
     defaultExemptionCategory: defaultExemptionCategory
     packageUri: packageUri
-    relayFunctionKey: relayFunctionKey
   }
+  // Explicit, not only implied by outputs: these modules hold the identity's role assignments,
+  // which must exist before the app's host starts or pulls its package.
+  dependsOn: [
+    storage
+    keyVault
+    monitoring
+    email
+  ]
 }
 
 module bot 'modules/bot.bicep' = {
-  name: 'bot'
+  name: 'bot-${resourceToken}'
   scope: rg
   params: {
     name: !empty(botName) ? botName : '${abbrs.botServiceBotServices}${resourceToken}'
@@ -242,26 +242,12 @@ module bot 'modules/bot.bicep' = {
   }
 }
 
-module relay 'modules/relay.bicep' = {
-  name: 'relay'
-  scope: rg
-  params: {
-    name: relayLogicAppName
-    location: location
-    tags: tags
-    connectionName: '${abbrs.webConnections}ascassessment-${resourceToken}'
-    functionAppHostName: functionApp.outputs.defaultHostName
-    relayFunctionKey: relayFunctionKey
-    continuousTriggerAssessmentKeys: continuousTriggerAssessmentKeys
-    automationName: '${abbrs.securityAutomations}exemption-requests-${resourceToken}'
-  }
-}
-
 module subscriptionRoles 'modules/roles-subscription.bicep' = [for subscriptionId in roleSubscriptionIds: {
-  name: 'roles-${subscriptionId}'
+  name: 'roles-${subscriptionId}-${resourceToken}'
   scope: subscription(subscriptionId)
   params: {
     principalId: identity.outputs.principalId
+    environmentToken: resourceToken
   }
 }]
 
@@ -270,7 +256,6 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
-output RELAY_LOGIC_APP_NAME string = relay.outputs.name
 output BOT_ID string = bot.outputs.appId
 output BOT_NAME string = bot.outputs.name
 output IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId

@@ -1,7 +1,8 @@
 /**
  * npm run package: builds the app and zips what Azure Functions needs to run it
- * (.artifacts/exemption-broker.zip). The zip is what the Deploy to Azure button installs
- * (packageUri) and what azd deploys (azure.yaml points at the staging folder).
+ * (.artifacts/released-package.zip). The zip is what the Deploy to Azure button installs
+ * (packageUri, a versioned release asset) and what azd deploys (azure.yaml points at the staging
+ * folder).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -11,7 +12,10 @@ import AdmZip from 'adm-zip';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const STAGE_DIR = join(ROOT, '.artifacts', 'stage');
-export const ZIP_PATH = join(ROOT, '.artifacts', 'exemption-broker.zip');
+// Flex Consumption's one deploy reads the package from the app's deployment container under this
+// name; the release asset carries the same name so the two never disagree.
+export const PACKAGE_NAME = 'released-package.zip';
+export const ZIP_PATH = join(ROOT, '.artifacts', PACKAGE_NAME);
 
 /** Files at the repository root that the host needs beside the compiled code. */
 const ROOT_FILES = ['host.json', 'package.json', 'package-lock.json'];

@@ -2,6 +2,9 @@
 // here (the contract is lib/config/settings-catalog.ts); secrets are Key Vault references
 // resolved with the user-assigned identity. Local-run settings (connection strings, client
 // secrets, SMTP credentials) are deliberately absent.
+// Order: main.bicep starts this module only after the modules holding the identity's role
+// assignments; here a deployment script waits until those assignments take effect, and only
+// then is the app created (its host starts) and the package pulled.
 param name string
 param planName string
 param location string
@@ -9,10 +12,13 @@ param tags object = {}
 param identityId string
 param identityClientId string
 param identityTenantId string
+param storageAccountName string
 param storageBlobEndpoint string
 param storageQueueEndpoint string
 param storageTableEndpoint string
 param deploymentContainerName string
+@description('A queue the app uses; the role wait checks the identity can read it.')
+param queueName string
 param applicationInsightsConnectionString string
 param reviewSigningKeyUri string
 param jiraWebhookSecretUri string
@@ -27,8 +33,8 @@ param maxExpiryDays int
 param defaultExemptionCategory string
 @description('Public zip of the built app (npm run package); empty when azd deploys the code.')
 param packageUri string
-@secure()
-param relayFunctionKey string
+@description('Changes on every deployment so that the role wait runs each time.')
+param scriptRunTag string = utcNow()
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -41,6 +47,46 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
   properties: {
     reserved: true
+  }
+}
+
+// Runs as the app's identity and only reads: proof that its role assignments have spread.
+resource rolesReady 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: 'roles-ready-${name}'
+  location: location
+  tags: tags
+  kind: 'AzureCLI'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    azCliVersion: '2.63.0'
+    scriptContent: loadTextContent('../scripts/wait-for-roles.sh')
+    environmentVariables: [
+      {
+        name: 'STORAGE_ACCOUNT'
+        value: storageAccountName
+      }
+      {
+        name: 'CONTAINER'
+        value: deploymentContainerName
+      }
+      {
+        name: 'QUEUE'
+        value: queueName
+      }
+      {
+        name: 'SECRET_URI'
+        value: reviewSigningKeyUri
+      }
+    ]
+    forceUpdateTag: scriptRunTag
+    timeout: 'PT20M'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'OnSuccess'
   }
 }
 
@@ -85,6 +131,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       }
     }
   }
+  dependsOn: [
+    rolesReady
+  ]
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
@@ -130,19 +179,6 @@ resource packageDeploy 'Microsoft.Web/sites/extensions@2024-04-01' = if (!empty(
   }
   dependsOn: [
     appSettings
-  ]
-}
-
-// Host key the relay Logic App sends as x-functions-key; created here so nobody copies keys.
-resource relayKey 'Microsoft.Web/sites/host/functionKeys@2024-04-01' = {
-  name: '${site.name}/default/relay'
-  properties: {
-    name: 'relay'
-    value: relayFunctionKey
-  }
-  dependsOn: [
-    appSettings
-    packageDeploy
   ]
 }
 

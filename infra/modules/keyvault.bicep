@@ -1,19 +1,25 @@
 // Key Vault in RBAC mode holding the app's secrets. The app reads them through Key Vault
 // references (Key Vault Secrets User); the optional deployer principal may rotate them.
+// Generated secrets are created by a deployment script only when the vault lacks them, so a
+// redeploy keeps them (an ARM template cannot ask whether a secret exists); a secret passed as a
+// parameter is written on purpose and so replaces the current one.
 param name string
 param location string
 param tags object = {}
 param principalId string
 @description('Object id of a person or pipeline allowed to read and rotate the secrets; empty for none.')
 param deployerPrincipalId string = ''
+@description('Identity the secret-creating deployment script runs as; it may write this vault\'s secrets only.')
+param secretsWriterName string
 @secure()
-param reviewSigningKey string
+@description('Review-link signing key to set; empty to keep the current one, or generate one when absent.')
+param reviewSigningKey string = ''
 @secure()
-param jiraWebhookSecret string
+param jiraWebhookSecret string = ''
 @secure()
-param standardWebhookSecret string
-@secure()
-param secretSeed string
+param standardWebhookSecret string = ''
+@description('Changes on every deployment so that the script runs each time (it is idempotent).')
+param scriptRunTag string = utcNow()
 
 var roleIds = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
@@ -36,7 +42,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource reviewSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource reviewSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(reviewSigningKey)) {
   parent: vault
   name: 'review-signing-key'
   properties: {
@@ -44,7 +50,7 @@ resource reviewSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' =
   }
 }
 
-resource jiraWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource jiraWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(jiraWebhookSecret)) {
   parent: vault
   name: 'webhook-secret-jira'
   properties: {
@@ -52,7 +58,7 @@ resource jiraWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' 
   }
 }
 
-resource standardWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource standardWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(standardWebhookSecret)) {
   parent: vault
   name: 'webhook-secret-standard'
   properties: {
@@ -60,13 +66,54 @@ resource standardWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-
   }
 }
 
-// Kept so that `azd provision` can read it back and derive the same secrets on the next run.
-resource secretSeedSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'secret-seed'
+resource secretsWriter 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: secretsWriterName
+  location: location
+  tags: tags
+}
+
+resource writerSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: guid(vault.id, secretsWriter.id, roleIds.keyVaultSecretsOfficer)
   properties: {
-    value: secretSeed
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsOfficer)
+    principalId: secretsWriter.properties.principalId
+    principalType: 'ServicePrincipal'
   }
+}
+
+// Creates only what is missing; it waits for its own role assignment to take effect.
+resource ensureSecrets 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: 'ensure-secrets-${name}'
+  location: location
+  tags: tags
+  kind: 'AzureCLI'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${secretsWriter.id}': {}
+    }
+  }
+  properties: {
+    azCliVersion: '2.63.0'
+    scriptContent: loadTextContent('../scripts/ensure-secrets.sh')
+    environmentVariables: [
+      {
+        name: 'VAULT_NAME'
+        value: vault.name
+      }
+    ]
+    forceUpdateTag: scriptRunTag
+    timeout: 'PT20M'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'OnSuccess'
+  }
+  dependsOn: [
+    writerSecretsOfficer
+    reviewSigningKeySecret
+    jiraWebhookSecretSecret
+    standardWebhookSecretSecret
+  ]
 }
 
 resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -88,7 +135,9 @@ resource deployerSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04
   }
 }
 
+// Versionless references follow the latest version, so a rotation needs no redeploy. Outputs
+// are read only after the whole module (the script included) has finished.
 output name string = vault.name
-output reviewSigningKeyUri string = reviewSigningKeySecret.properties.secretUri
-output jiraWebhookSecretUri string = jiraWebhookSecretSecret.properties.secretUri
-output standardWebhookSecretUri string = standardWebhookSecretSecret.properties.secretUri
+output reviewSigningKeyUri string = '${vault.properties.vaultUri}secrets/review-signing-key'
+output jiraWebhookSecretUri string = '${vault.properties.vaultUri}secrets/webhook-secret-jira'
+output standardWebhookSecretUri string = '${vault.properties.vaultUri}secrets/webhook-secret-standard'

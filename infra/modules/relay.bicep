@@ -1,12 +1,16 @@
 // The recommendation-blade relay: a Logic App whose trigger is Defender for Cloud's
 // recommendation trigger (so the portal's "Trigger logic app" button lists it), forwarding the
-// event unchanged to the app's intake route with a host key. The trigger carries no identity of
-// the person who clicked, so nothing else is forwarded; the app records the relay as the channel.
+// event unchanged to the app's intake route with a function key. The trigger carries no identity
+// of the person who clicked, so nothing else is forwarded; the app records the relay as the channel.
+// Deployed by the second stage (relay.bicep): Flex Consumption can create a function key only
+// once the app runs the code that declares the function.
 param name string
 param location string
 param tags object = {}
 param connectionName string
-param functionAppHostName string
+param functionAppName string
+@description('The intake function (POST exemption-requests); its key opens no other function.')
+param intakeFunctionName string = 'exemptionRequestsCreate'
 @secure()
 param relayFunctionKey string
 @description('Assessment keys (recommendations) to trigger continuously; empty leaves it manual.')
@@ -16,6 +20,26 @@ param automationName string
 // Must match the trigger's key in the definition below.
 var triggerName = 'When_a_Defender_for_Cloud_recommendation_is_created_or_triggered'
 var managedApiId = subscriptionResourceId('Microsoft.Web/locations/managedApis', location, 'ascassessment')
+
+resource site 'Microsoft.Web/sites@2024-04-01' existing = {
+  name: functionAppName
+}
+
+resource intake 'Microsoft.Web/sites/functions@2024-04-01' existing = {
+  parent: site
+  name: intakeFunctionName
+}
+
+// A function-level key, not a host key: a host key would also open the read API
+// (exemptionRequestsGet/List share the route path with GET).
+resource relayKey 'Microsoft.Web/sites/functions/keys@2024-04-01' = {
+  parent: intake
+  name: 'relay'
+  properties: {
+    name: 'relay'
+    value: relayFunctionKey
+  }
+}
 
 resource connection 'Microsoft.Web/connections@2016-06-01' = {
   name: connectionName
@@ -70,7 +94,7 @@ resource workflow 'Microsoft.Logic/workflows@2019-05-01' = {
           runAfter: {}
           inputs: {
             method: 'POST'
-            uri: 'https://${functionAppHostName}/api/exemption-requests'
+            uri: 'https://${site.properties.defaultHostName}/api/exemption-requests'
             headers: {
               'Content-Type': 'application/json'
               'x-functions-key': '@parameters(\'functionKey\')'
@@ -109,6 +133,10 @@ resource workflow 'Microsoft.Logic/workflows@2019-05-01' = {
       }
     }
   }
+  // The app knows the key before the relay sends it.
+  dependsOn: [
+    relayKey
+  ]
 }
 
 resource automation 'Microsoft.Security/automations@2019-01-01-preview' = if (!empty(continuousTriggerAssessmentKeys)) {

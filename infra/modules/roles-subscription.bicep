@@ -1,15 +1,46 @@
 targetScope = 'subscription'
 
 // What the app may do in a governed subscription, and nothing broader:
-// Security Reader reads security contacts and assessments; Resource Policy Contributor writes
-// policy exemptions and holds policyAssignments/exempt/action; Reader lets Resource Graph and
-// the policy assignment / set definition lookups see the subscription.
+// Security Reader reads security contacts and assessments; Reader lets Resource Graph and the
+// policy assignment / set definition lookups see the subscription; a custom role holds exactly
+// the exemption actions. (Resource Policy Contributor, the narrowest built-in role that can
+// write exemptions, could also change policy assignments and definitions.)
 param principalId string
+@description('Per-environment token: custom role names are unique in a tenant, and each environment keeps its own.')
+param environmentToken string
 
 var roleIds = {
   securityReader: '39bc4728-0917-49c7-9d2c-d95423bc2eb4'
-  resourcePolicyContributor: '36243c78-bf99-498c-9df9-86d9f8d28608'
   reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+}
+
+// Read, create and remove exemptions; exempt/action is checked on the assignment being exempted.
+var policyExemptionWriterActions = [
+  'Microsoft.Authorization/policyExemptions/read'
+  'Microsoft.Authorization/policyExemptions/write'
+  'Microsoft.Authorization/policyExemptions/delete'
+  'Microsoft.Authorization/policyAssignments/exempt/action'
+]
+var policyExemptionWriterRoleId = guid(subscription().id, 'exemption-broker-policy-exemption-writer', environmentToken)
+
+resource policyExemptionWriterRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: policyExemptionWriterRoleId
+  properties: {
+    roleName: 'Policy exemption writer (exemption-broker ${environmentToken})'
+    description: 'Reads, creates and deletes Azure Policy exemptions; nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: policyExemptionWriterActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      subscription().id
+    ]
+  }
 }
 
 resource securityReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -21,10 +52,10 @@ resource securityReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource resourcePolicyContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(subscription().id, principalId, roleIds.resourcePolicyContributor)
+resource policyExemptionWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(subscription().id, principalId, policyExemptionWriterRoleId)
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.resourcePolicyContributor)
+    roleDefinitionId: policyExemptionWriterRole.id
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -74,8 +74,8 @@ describe('app settings agree with lib/config/settings-catalog.ts', () => {
     const t = armTemplate();
     const given = (p: string): string =>
       String((((moduleDeployment(t, 'functionapp')['properties'] as JsonObject)['parameters'] as JsonObject)[p] as JsonObject)['value']);
-    expect(given('emailFrom')).toContain("'email'), '2022-09-01').outputs.senderAddress.value");
-    expect(given('acsEndpoint')).toContain("'email'), '2022-09-01').outputs.endpoint.value");
+    expect(given('emailFrom')).toContain("format('email-{0}', variables('resourceToken'))), '2022-09-01').outputs.senderAddress.value");
+    expect(given('acsEndpoint')).toContain("format('email-{0}', variables('resourceToken'))), '2022-09-01').outputs.endpoint.value");
     const email = nestedTemplate(moduleDeployment(t, 'email'))!;
     expect(JSON.stringify((email['outputs'] as JsonObject)['senderAddress'])).toContain("format('DoNotReply@{0}'");
   });

@@ -170,7 +170,11 @@ export function nameSegments(name: string): string[] {
     return e.args[0].value.split('/').map((piece) => {
       const slot = /^\{(\d+)\}$/.exec(piece);
       if (slot) return print(args[Number(slot[1])]!);
-      return /[{}]/.test(piece) ? `format('${piece}')` : print({ kind: 'str', value: piece });
+      if (!/[{}]/.test(piece)) return print({ kind: 'str', value: piece });
+      // A segment such as 'storage-{1}': the format() call it would be on its own.
+      const used: Expr[] = [];
+      const own = piece.replace(/\{(\d+)\}/g, (_, i: string) => `{${used.push(args[Number(i)]!) - 1}}`);
+      return print({ kind: 'call', name: 'format', args: [{ kind: 'str', value: own }, ...used] });
     });
   }
   return [print(e)];

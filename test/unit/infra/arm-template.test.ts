@@ -12,7 +12,7 @@ describe('azuredeploy.json is well-formed ARM', () => {
     nestedTemplate(moduleDeployment(t, 'storage'))!.contentVersion = 'one';
     expect(checkSchema(t)).toEqual([
       'root: $schema is not an ARM deployment template schema',
-      '/storage: contentVersion missing or malformed',
+      '/storage-*: contentVersion missing or malformed',
       'root: expected a subscription-scope schema',
     ]);
   });
@@ -34,8 +34,8 @@ describe('azuredeploy.json is well-formed ARM', () => {
     (props(storage)['parameters'] as JsonObject)['extra'] = { value: 1 };
     delete (props(storage)['parameters'] as JsonObject)['principalId'];
     expect(checkReferences(t)).toEqual([
-      '/storage: passes parameter extra that the nested template does not declare',
-      '/storage: required parameter principalId is not passed',
+      '/storage-*: passes parameter extra that the nested template does not declare',
+      '/storage-*: required parameter principalId is not passed',
     ]);
   });
 
@@ -46,8 +46,8 @@ describe('azuredeploy.json is well-formed ARM', () => {
     app.resources = app.resources.filter((r) => r['type'] !== 'Microsoft.Web/serverfarms');
     delete (nestedTemplate(moduleDeployment(t, 'storage'))!['outputs'] as JsonObject)['queueEndpoint'];
     expect(checkTargets(t).sort()).toEqual([
-      "/functionapp: dependsOn [resourceId('Microsoft.Web/serverfarms', parameters('planName'))] is not declared in the template",
-      '#resources/6/properties/parameters/storageQueueEndpoint/value: output queueEndpoint is not declared by deployment storage',
+      "/functionapp-*: dependsOn [resourceId('Microsoft.Web/serverfarms', parameters('planName'))] is not declared in the template",
+      "#resources/6/properties/parameters/storageQueueEndpoint/value: output queueEndpoint is not declared by deployment [format('storage-{0}', variables('resourceToken'))]",
     ].sort());
   });
 });
@@ -95,15 +95,10 @@ describe('resources are configured as the app needs', () => {
     expect(props(one('Microsoft.Insights/components'))['DisableLocalAuth']).toBe(true);
   });
 
-  it('generates secrets of at least 32 characters from a newGuid() seed', () => {
-    expect(t.parameters['secretSeed']).toMatchObject({ type: 'securestring', defaultValue: '[newGuid()]' });
-    const vars = t['variables'] as JsonObject;
-    for (const name of ['generatedReviewSigningKey', 'generatedJiraWebhookSecret', 'generatedStandardWebhookSecret', 'relayFunctionKey']) {
-      // Two guids without dashes: 64 characters of the seed's hash.
-      expect(String(vars[name]).match(/guid\(parameters\('secretSeed'\)/g)).toHaveLength(2);
-    }
-    expect(String(vars['generatedStandardWebhookSecret'])).toMatch(/^\[format\('whsec_\{0\}', base64\(/);
+  it('takes no secret seed: secrets left empty are generated in Azure, not from template values', () => {
+    expect(t.parameters).not.toHaveProperty('secretSeed');
     for (const p of ['reviewSigningKey', 'jiraWebhookSecret', 'standardWebhookSecret'])
       expect(t.parameters[p]).toMatchObject({ type: 'securestring', defaultValue: '' });
+    expect(JSON.stringify(t)).not.toMatch(/newGuid\(\)/);
   });
 });

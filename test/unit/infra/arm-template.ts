@@ -149,8 +149,12 @@ function findDeclared(list: Declared[], type: string, segments: string[]): Decla
   );
 }
 
-/** dependsOn entries and reference()/list*() targets name resources declared in the same scope. */
-export function checkTargets(root: Template): string[] {
+/**
+ * dependsOn entries and reference()/list*() targets name resources declared in the same scope.
+ * `existingTypes`: types a later stage reads from an earlier one (Bicep's `existing`), which an
+ * ARM JSON template does not declare.
+ */
+export function checkTargets(root: Template, existingTypes: readonly string[] = []): string[] {
   const problems: string[] = [];
   for (const scope of scopes(root)) {
     const decl = declared(scope);
@@ -169,6 +173,7 @@ export function checkTargets(root: Template): string[] {
         const target = c.args[0] && resourceTarget(c.args[0]);
         if (!target) continue;
         const hit = findDeclared(decl, target.type, target.segments);
+        if (!hit && existingTypes.some((t) => t.toLowerCase() === target.type.toLowerCase())) continue;
         if (!hit) {
           problems.push(`${at}: ${c.name}() target ${target.type} ${target.segments.join('/')} is not declared`);
           continue;
@@ -208,9 +213,12 @@ export function resourcesOfType(root: Template, type: string): Array<{ scope: Sc
   );
 }
 
-/** The nested deployment called `name` in the root template. */
+/**
+ * The nested deployment called `name` in the root template. Module deployments carry the
+ * environment's token as a suffix ("storage-{token}", key "storage-*"); `name` may omit it.
+ */
 export function moduleDeployment(root: Template, name: string): JsonObject {
-  const found = root.resources.find((r) => isDeployment(r) && deploymentKey(r) === name);
+  const found = root.resources.find((r) => isDeployment(r) && (deploymentKey(r) === name || deploymentKey(r) === `${name}-*`));
   if (!found) throw new Error(`no nested deployment ${name}`);
   return found;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBicep } from './bicep-decls.js';
-import { armTemplate, MAIN_BICEP, readJson, readText } from './fixtures.js';
+import { join } from 'node:path';
+import { armTemplate, INFRA, MAIN_BICEP, readJson, readText } from './fixtures.js';
 
 type Params = { parameters: Record<string, { value: unknown }> };
 
@@ -21,20 +22,20 @@ describe('azd up and the parameter files', () => {
     for (const [name, p] of main.params) if (!p.hasDefault) expect(given, name).toContain(name);
   });
 
-  it('keeps generated secrets stable across azd runs through the vault', () => {
-    const seed = readJson<Params>('infra', 'main.parameters.json').parameters['secretSeed']!.value;
-    expect(seed).toBe('$(secretOrRandomPassword ${AZURE_KEY_VAULT_NAME} secret-seed)');
-    expect(main.outputs.has('AZURE_KEY_VAULT_NAME')).toBe(true);
-    expect(readText('infra', 'modules', 'keyvault.bicep')).toContain("name: 'secret-seed'");
+  it('passes no secret seed: the vault keeps the secrets, azd only provisions', () => {
+    const given = readJson<Params>('infra', 'main.parameters.json').parameters;
+    expect(given).not.toHaveProperty('secretSeed');
+    expect(JSON.stringify(given)).not.toContain('secretOrRandomPassword');
     // azd deploys the code itself, so provisioning must not also pull the released zip.
-    expect(readJson<Params>('infra', 'main.parameters.json').parameters['packageUri']!.value).toBe('');
+    expect(given['packageUri']!.value).toBe('');
   });
 
-  it('outputs the function app URL, relay name, bot id and identity principal id', () => {
-    for (const name of ['FUNCTION_APP_URL', 'RELAY_LOGIC_APP_NAME', 'BOT_ID', 'IDENTITY_PRINCIPAL_ID']) {
+  it('outputs what the second stage and people need: app name and URL, resource group, bot id, identity', () => {
+    for (const name of ['AZURE_FUNCTION_APP_NAME', 'AZURE_RESOURCE_GROUP', 'FUNCTION_APP_URL', 'BOT_ID', 'IDENTITY_PRINCIPAL_ID']) {
       expect(main.outputs.get(name), name).toBe('string');
       expect(armTemplate()['outputs'], name).toHaveProperty(name);
     }
+    expect(readBicep(join(INFRA, 'relay.bicep')).outputs.get('RELAY_LOGIC_APP_NAME')).toBe('string');
   });
 
   it('azuredeploy.parameters.json passes only declared parameters', () => {

@@ -1,17 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { parseBicep } from './bicep-decls.js';
 import { moduleDeployment, nestedTemplate, type JsonObject } from './arm-template.js';
-import { armTemplate, MAIN_BICEP, readJson } from './fixtures.js';
+import { armTemplate, INFRA, MAIN_BICEP, readJson, relayTemplate } from './fixtures.js';
+import { join } from 'node:path';
 import { armShape, bicepShape, diffShapes } from './shape.js';
 
 describe('main.bicep (+ modules) and azuredeploy.json declare the same deployment', () => {
   it('same parameters, outputs, resource types + api-versions, overall and per module', () => {
     const bicep = bicepShape(MAIN_BICEP);
     expect(Object.keys(bicep.modules).sort()).toEqual(
-      ['bot', 'email', 'functionapp', 'identity', 'keyvault', 'monitoring', 'relay', 'roles-*', 'storage'],
+      ['bot-*', 'email-*', 'functionapp-*', 'identity-*', 'keyvault-*', 'monitoring-*', 'roles-*-*', 'storage-*'],
     );
     expect(bicep.allTypes.length).toBeGreaterThan(20);
     expect(diffShapes(bicep, armShape(armTemplate()))).toEqual([]);
+  });
+
+  it('the relay stage: relay.bicep and azuredeploy-relay.json declare the same deployment', () => {
+    const bicep = bicepShape(join(INFRA, 'relay.bicep'));
+    expect(Object.keys(bicep.modules)).toEqual(['relay-*']);
+    expect(bicep.allTypes).toContain('microsoft.web/sites/functions/keys@2024-04-01');
+    expect(diffShapes(bicep, armShape(relayTemplate()), 'relay.bicep', 'azuredeploy-relay.json')).toEqual([]);
+    const t = relayTemplate();
+    delete t.parameters['continuousTriggerAssessmentKeys'];
+    expect(diffShapes(bicep, armShape(t), 'relay.bicep', 'azuredeploy-relay.json')).toEqual([
+      'parameter continuousTriggerAssessmentKeys: only in relay.bicep',
+    ]);
   });
 
   it('reports a parameter, api-version or resource that drifts', () => {
@@ -20,19 +33,18 @@ describe('main.bicep (+ modules) and azuredeploy.json declare the same deploymen
     t.parameters['defaultExpiryDays']!['type'] = 'string';
     const storage = nestedTemplate(moduleDeployment(t, 'storage'))!;
     storage.resources[0]!['apiVersion'] = '2022-09-01';
-    const relay = nestedTemplate(moduleDeployment(t, 'relay'))!;
-    relay.resources = relay.resources.filter((r) => r['type'] !== 'Microsoft.Security/automations');
+    const keyvault = nestedTemplate(moduleDeployment(t, 'keyvault'))!;
+    keyvault.resources = keyvault.resources.filter((r) => r['type'] !== 'Microsoft.Resources/deploymentScripts');
     delete (nestedTemplate(moduleDeployment(t, 'bot'))!['outputs'] as JsonObject)['appId'];
     expect(diffShapes(bicepShape(MAIN_BICEP), armShape(t))).toEqual([
       'parameter botName: only in main.bicep',
       'parameter defaultExpiryDays: type int in main.bicep, string in azuredeploy.json',
-      'resource type microsoft.security/automations@2019-01-01-preview: only in main.bicep (with modules)',
       'resource type microsoft.storage/storageaccounts@2023-05-01: only in main.bicep (with modules)',
       'resource type microsoft.storage/storageaccounts@2022-09-01: only in azuredeploy.json (with nested templates)',
-      'module bot: output appId: string in main.bicep, absent in azuredeploy.json',
-      'module relay: resource microsoft.security/automations@2019-01-01-preview: only in main.bicep',
-      'module storage: resource microsoft.storage/storageaccounts@2023-05-01: only in main.bicep',
-      'module storage: resource microsoft.storage/storageaccounts@2022-09-01: only in azuredeploy.json',
+      'module bot-*: output appId: string in main.bicep, absent in azuredeploy.json',
+      'module keyvault-*: resource microsoft.resources/deploymentscripts@2023-08-01: only in main.bicep',
+      'module storage-*: resource microsoft.storage/storageaccounts@2023-05-01: only in main.bicep',
+      'module storage-*: resource microsoft.storage/storageaccounts@2022-09-01: only in azuredeploy.json',
     ]);
   });
 

@@ -13,6 +13,8 @@ export const readJson = <T = unknown>(...parts: string[]): T => JSON.parse(readT
 
 /** A fresh copy each call, so a test may break it freely. */
 export const armTemplate = (): Template => readJson<Template>('infra', 'azuredeploy.json');
+/** The second stage (the relay), likewise a fresh copy. */
+export const relayTemplate = (): Template => readJson<Template>('infra', 'azuredeploy-relay.json');
 
 export function routePrefix(): string {
   const host = readJson<{ extensions?: { http?: { routePrefix?: string } } }>('host.json');

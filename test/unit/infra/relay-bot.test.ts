@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { moduleDeployment, nestedTemplate, resourcesOfType, type JsonObject } from './arm-template.js';
-import { armTemplate, readText, routePrefix } from './fixtures.js';
-import { checkBotIdentity, checkRelay } from './relay-bot.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { armTemplate, readText, relayTemplate, ROOT, routePrefix } from './fixtures.js';
+import { checkBotIdentity, checkRelay, INTAKE_FUNCTION, INTAKE_ROUTE } from './relay-bot.js';
 
 const props = (r: JsonObject): JsonObject => r['properties'] as JsonObject;
 const workflowAction = (t: ReturnType<typeof armTemplate>): JsonObject => {
@@ -10,37 +12,69 @@ const workflowAction = (t: ReturnType<typeof armTemplate>): JsonObject => {
   return (actions['Forward_to_exemption_broker'] as JsonObject)['inputs'] as JsonObject;
 };
 
-describe('the recommendation-blade relay', () => {
-  it('posts the Defender trigger body to the intake route with the function key the template creates', () => {
+describe('the recommendation-blade relay (second stage)', () => {
+  it('posts the Defender trigger body to the intake route with a key of the intake function only', () => {
     expect(routePrefix()).toBe('api');
-    expect(checkRelay(armTemplate(), routePrefix())).toEqual([]);
+    expect(checkRelay(relayTemplate(), routePrefix())).toEqual([]);
   });
 
-  it('fails when the route, the body or the key drifts', () => {
-    const t = armTemplate();
+  it('fails when the route, the body or the key drifts, or the key becomes a host key', () => {
+    const t = relayTemplate();
     const inputs = workflowAction(t);
-    inputs['uri'] = "[format('https://{0}/api/exemption-request', parameters('functionAppHostName'))]";
-    inputs['body'] = "@triggerOutputs()";
-    const given = props(moduleDeployment(t, 'relay'))['parameters'] as JsonObject;
-    given['relayFunctionKey'] = { value: "[parameters('secretSeed')]" };
+    inputs['uri'] = "[format('https://{0}/api/exemption-request', reference(resourceId('Microsoft.Web/sites', parameters('functionAppName')), '2024-04-01').defaultHostName)]";
+    inputs['body'] = '@triggerOutputs()';
+    const relay = nestedTemplate(moduleDeployment(t, 'relay'))!;
+    const key = relay.resources.find((r) => r['type'] === 'Microsoft.Web/sites/functions/keys')!;
+    key['type'] = 'Microsoft.Web/sites/host/functionKeys';
+    key['name'] = "[format('{0}/default/relay', parameters('functionAppName'))]";
     expect(checkRelay(t, 'api')).toEqual([
       'relay HTTP action does not POST to https://<host>/api/exemption-requests',
       'relay does not forward the trigger body',
-      'relay and function app are given different function keys',
+      'a host key is created: it would open every function, the read API included',
+      'relay key is not one function key "relay" of exemptionRequestsCreate',
+      'relay key is not set from relayFunctionKey',
     ]);
-    const app = nestedTemplate(moduleDeployment(t, 'functionapp'))!;
-    const key = app.resources.find((r) => r['type'] === 'Microsoft.Web/sites/host/functionKeys')!;
-    props(key)['name'] = 'default';
-    expect(checkRelay(t, 'api')).toContain('function app has no host key "relay" set from relayFunctionKey');
+    const other = relayTemplate();
+    (nestedTemplate(moduleDeployment(other, 'relay'))!.parameters['intakeFunctionName']!)['defaultValue'] = 'exemptionRequestsList';
+    const [wf] = resourcesOfType(other, 'Microsoft.Logic/workflows');
+    wf!.resource['dependsOn'] = [];
+    expect(checkRelay(other, 'api')).toEqual([
+      'relay key is not one function key "relay" of exemptionRequestsCreate',
+      'relay Logic App is not updated after the key',
+    ]);
   });
 
-  it('Bicep relay sends the same request', () => {
+  it('the keyed function is the POST-only intake; the read API on the same route is other functions', () => {
+    const registrations = readdirSync(join(ROOT, 'functions')).flatMap((f) =>
+      [...readText('functions', f).matchAll(/defineHttpFunction\(\{\s*name:\s*'(\w+)',\s*route:\s*([^,]+),\s*methods:\s*\[([^\]]*)\]/g)].map((m) => ({
+        name: m[1]!, route: m[2]!.trim(), methods: [...m[3]!.matchAll(/'(\w+)'/g)].map((x) => x[1]),
+      })));
+    const intake = registrations.find((r) => r.name === INTAKE_FUNCTION);
+    expect(intake).toEqual({ name: INTAKE_FUNCTION, route: 'REQUESTS_ROUTE', methods: ['POST'] });
+    expect(readText('lib', 'requests', 'request-view.ts')).toContain(`export const REQUESTS_ROUTE = '${INTAKE_ROUTE}';`);
+    const readers = registrations.filter((r) => r.route.includes('REQUESTS_ROUTE') && r.methods.includes('GET'));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const r of readers) expect(r.name).not.toBe(INTAKE_FUNCTION);
+  });
+
+  it('names the same resource group and app as the first stage', () => {
+    const first = armTemplate()['variables'] as JsonObject;
+    const second = relayTemplate()['variables'] as JsonObject;
+    for (const v of ['abbrs', 'resourceToken', 'tags', 'rgName', 'appName']) expect(second[v], v).toEqual(first[v]);
+    const bicep = (f: string): string[] => readText('infra', f).split('\n').filter((l) => /^var (resourceToken|rgName|appName|tags) /.test(l));
+    expect(bicep('relay.bicep')).toEqual(bicep('main.bicep'));
+    expect(bicep('relay.bicep')).toHaveLength(4);
+  });
+
+  it('Bicep relay sends the same request with the intake function key', () => {
     const bicep = readText('infra', 'modules', 'relay.bicep');
-    expect(bicep).toContain("uri: 'https://${functionAppHostName}/api/exemption-requests'");
+    expect(bicep).toContain("uri: 'https://${site.properties.defaultHostName}/api/exemption-requests'");
     expect(bicep).toContain("body: '@triggerBody()'");
     expect(bicep).toContain("'x-functions-key': '@parameters(\\'functionKey\\')'");
     expect(bicep).toContain("path: '/Microsoft.Security/Assessment/subscribe'");
-    expect(readText('infra', 'modules', 'functionapp.bicep')).toMatch(/name: '\$\{site\.name\}\/default\/relay'/);
+    expect(bicep).toContain(`param intakeFunctionName string = '${INTAKE_FUNCTION}'`);
+    expect(bicep).toMatch(/resource relayKey 'Microsoft\.Web\/sites\/functions\/keys@2024-04-01' = \{\n\s+parent: intake\n\s+name: 'relay'/);
+    for (const f of ['main.bicep', 'relay.bicep', 'modules/functionapp.bicep', 'modules/relay.bicep']) expect(readText('infra', f)).not.toContain('host/functionKeys');
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Wiring checks that span modules: the relay Logic App reaches the intake route with the key
- * the function app holds, and the bot, the Teams channel and the app share one identity.
+ * Wiring checks that span modules: the relay Logic App (second stage) reaches the intake route
+ * with a key of the intake function alone, and the bot, the Teams channel and the app share one
+ * identity.
  */
 import { parseExpression, print } from './arm-expr.js';
 import {
@@ -9,10 +10,12 @@ import {
 import { armAppSettings } from './app-settings.js';
 
 export const INTAKE_ROUTE = 'exemption-requests';
+/** The function that serves POST on the intake route (functions/exemption-requests-create.ts). */
+export const INTAKE_FUNCTION = 'exemptionRequestsCreate';
 export const BOT_ROUTE = 'messages';
 
 const out = (module: string, output: string): string =>
-  `[reference(extensionResourceId(format('/subscriptions/{0}/resourceGroups/{1}', subscription().subscriptionId, variables('rgName')), 'Microsoft.Resources/deployments', '${module}'), '2022-09-01').outputs.${output}.value]`;
+  `[reference(extensionResourceId(format('/subscriptions/{0}/resourceGroups/{1}', subscription().subscriptionId, variables('rgName')), 'Microsoft.Resources/deployments', format('${module}-{0}', variables('resourceToken'))), '2022-09-01').outputs.${output}.value]`;
 
 /** Printed form, reading format('{0}', x) (Bicep's '${x}') as x. */
 const canonical = (s: string): string => {
@@ -49,30 +52,32 @@ export function checkRelay(root: Template, routePrefix: string): string[] {
   const http = actions.filter((a) => a['type'] === 'Http');
   const ain = asObject(http[0]?.['inputs']) ?? {};
   const uri = String(ain['uri']);
-  const expectedUri = `[format('https://{0}/${routePrefix}/${INTAKE_ROUTE}', parameters('functionAppHostName'))]`;
+  const expectedUri = `[format('https://{0}/${routePrefix}/${INTAKE_ROUTE}', reference(resourceId('Microsoft.Web/sites', parameters('functionAppName')), '2024-04-01').defaultHostName)]`;
   if (http.length !== 1 || ain['method'] !== 'POST' || !same(uri, expectedUri))
     problems.push(`relay HTTP action does not POST to https://<host>/${routePrefix}/${INTAKE_ROUTE}`);
   if (ain['body'] !== '@triggerBody()') problems.push('relay does not forward the trigger body');
-  if (!same(moduleParam(root, 'relay', 'functionAppHostName'), out('functionapp', 'defaultHostName')))
-    problems.push('relay does not target the function app host');
+  if (moduleParam(root, 'relay', 'functionAppName') !== "[variables('appName')]") problems.push('relay does not target the function app');
 
-  // The key: workflow SecureString parameter <- module parameter <- the same value the app's host key gets.
+  // The key: workflow SecureString parameter <- module parameter <- the value the intake function's key gets.
   const headers = asObject(ain['headers']) ?? {};
   const keyParam = /^@parameters\('(\w+)'\)$/.exec(String(headers['x-functions-key']))?.[1];
   const defParam = keyParam ? asObject(asObject(definition['parameters'])?.[keyParam]) : undefined;
   const keyValue = keyParam ? asObject(asObject(props['parameters'])?.[keyParam])?.['value'] : undefined;
   if (!keyParam || defParam?.['type'] !== 'SecureString' || keyValue !== "[parameters('relayFunctionKey')]")
     problems.push('relay does not send x-functions-key from a SecureString parameter fed by relayFunctionKey');
-  const appTemplate = nestedTemplate(moduleDeployment(root, 'functionapp'));
-  const hostKey = appTemplate?.resources.find((r) => String(r['type']) === 'Microsoft.Web/sites/host/functionKeys');
-  const hostKeyProps = asObject(hostKey?.['properties']) ?? {};
-  if (!hostKey || hostKeyProps['name'] !== 'relay' || hostKeyProps['value'] !== "[parameters('relayFunctionKey')]")
-    problems.push('function app has no host key "relay" set from relayFunctionKey');
-  if (!same(moduleParam(root, 'relay', 'relayFunctionKey'), moduleParam(root, 'functionapp', 'relayFunctionKey')))
-    problems.push('relay and function app are given different function keys');
-  for (const m of ['relay', 'functionapp'])
-    if (String(nestedTemplate(moduleDeployment(root, m))?.parameters['relayFunctionKey']?.['type']).toLowerCase() !== 'securestring')
-      problems.push(`${m} takes relayFunctionKey as a plain string`);
+  if (resourcesOfType(root, 'Microsoft.Web/sites/host/functionKeys').length) problems.push('a host key is created: it would open every function, the read API included');
+  const keys = resourcesOfType(root, 'Microsoft.Web/sites/functions/keys');
+  const key = keys[0]?.resource ?? {};
+  const keyProps = asObject(key['properties']) ?? {};
+  const fnParam = asObject(keys[0]?.scope.template.parameters['intakeFunctionName']);
+  const segments = String(key['name']) === "[format('{0}/{1}/{2}', parameters('functionAppName'), parameters('intakeFunctionName'), 'relay')]";
+  if (keys.length !== 1 || !segments || fnParam?.['defaultValue'] !== INTAKE_FUNCTION || moduleParam(root, 'relay', 'intakeFunctionName') !== undefined)
+    problems.push(`relay key is not one function key "relay" of ${INTAKE_FUNCTION}`);
+  if (keyProps['name'] !== 'relay' || keyProps['value'] !== "[parameters('relayFunctionKey')]") problems.push('relay key is not set from relayFunctionKey');
+  const keyId = "[resourceId('Microsoft.Web/sites/functions/keys', parameters('functionAppName'), parameters('intakeFunctionName'), 'relay')]";
+  if (!(Array.isArray(workflow['dependsOn']) && workflow['dependsOn'].includes(keyId))) problems.push('relay Logic App is not updated after the key');
+  if (String(nestedTemplate(moduleDeployment(root, 'relay'))?.parameters['relayFunctionKey']?.['type']).toLowerCase() !== 'securestring')
+    problems.push('relay takes relayFunctionKey as a plain string');
   return problems;
 }
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { asObject, resourcesOfType, type JsonObject } from './arm-template.js';
+import { asObject, resourcesOfType, scopes, type JsonObject } from './arm-template.js';
 import { armTemplate, INFRA, readText } from './fixtures.js';
-import { BUILT_IN_ROLES, grants } from './roles.js';
+import { BUILT_IN_ROLES, customRoles, grants, TOO_BROAD } from './roles.js';
 
 // What the identity may do, and nothing broader (scope: role).
 const EXPECTED = [
   'subscription: securityReader', // security contacts, assessments
-  'subscription: resourcePolicyContributor', // policyExemptions/write + policyAssignments/exempt/action
+  'subscription: policyExemptionWriterRoleId', // custom: exactly the exemption actions
   'subscription: reader', // Resource Graph, assignments and set definitions
   'Microsoft.Storage/storageAccounts: storageBlobDataOwner', // host storage, Flex package container
   'Microsoft.Storage/storageAccounts: storageQueueDataContributor', // notify and apply queues
@@ -18,42 +18,99 @@ const EXPECTED = [
   'Microsoft.Communication/communicationServices: communicationAndEmailServiceOwner', // send email as the identity
 ];
 
+/** The custom role's actions: what creating, reading and removing an exemption needs, nothing else. */
+export const EXEMPTION_WRITER_ACTIONS = [
+  'Microsoft.Authorization/policyExemptions/read',
+  'Microsoft.Authorization/policyExemptions/write',
+  'Microsoft.Authorization/policyExemptions/delete',
+  'Microsoft.Authorization/policyAssignments/exempt/action',
+];
+
+const APP = "parameters('principalId')";
+const WRITER = "reference(resourceid('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('secretsWriterName')), '2023-01-31').principalId";
+
 describe('role assignments', () => {
-  it('use built-in role ids that match their names, named guid(scope, principal, role)', () => {
+  it('use built-in role ids that match their names or a custom role the template defines, named guid(scope, principal, role)', () => {
     const { problems, grants: list } = grants(armTemplate());
     expect(problems).toEqual([]);
-    expect(list.length).toBe(EXPECTED.length + 1);
+    expect(list.length).toBe(EXPECTED.length + 2);
   });
 
   it('give the app identity exactly the least-privilege set', () => {
-    const app = grants(armTemplate()).grants.filter((g) => !g.conditional);
+    const app = grants(armTemplate()).grants.filter((g) => g.principal === APP);
     expect(app.map((g) => `${g.scope}: ${g.roleKey}`).sort()).toEqual([...EXPECTED].sort());
-    // One principal: every module receives the identity's principal id as parameters('principalId').
-    expect(new Set(app.map((g) => g.principal))).toEqual(new Set(["parameters('principalId')"]));
-    // The only other grant: the optional deployer on the vault, to rotate secrets.
-    const deployer = grants(armTemplate()).grants.filter((g) => g.conditional);
-    expect(deployer.map((g) => `${g.scope}: ${g.roleKey}: ${g.principal}`)).toEqual([
-      "Microsoft.KeyVault/vaults: keyVaultSecretsOfficer: parameters('deployerPrincipalId')",
+    // The only other grants: the secret-creating script's identity and the optional deployer, on the vault.
+    const others = grants(armTemplate()).grants.filter((g) => g.principal !== APP);
+    expect(others.map((g) => `${g.scope}: ${g.roleKey}: ${g.principal}${g.conditional ? ' (optional)' : ''}`).sort()).toEqual([
+      `Microsoft.KeyVault/vaults: keyVaultSecretsOfficer: ${WRITER}`,
+      "Microsoft.KeyVault/vaults: keyVaultSecretsOfficer: parameters('deployerPrincipalId') (optional)",
+    ].sort());
+  });
+
+  it('write exemptions through a custom role with exactly the exemption actions, at its own subscription', () => {
+    const [writer] = grants(armTemplate()).grants.filter((g) => g.custom);
+    expect(writer!.custom).toEqual({
+      variable: 'policyExemptionWriterRoleId',
+      actions: EXEMPTION_WRITER_ACTIONS,
+      notActions: [],
+      dataActions: [],
+      notDataActions: [],
+      assignableScopes: ['[subscription().id]'],
+      type: 'CustomRole',
+    });
+    // One definition per environment and subscription (role names are unique in a tenant).
+    const roles = scopes(armTemplate()).find((s) => s.path === '/roles-*-*')!;
+    const vars = asObject(roles.template['variables'])!;
+    expect(vars['policyExemptionWriterRoleId']).toBe("[guid(subscription().id, 'exemption-broker-policy-exemption-writer', parameters('environmentToken'))]");
+    const [def] = resourcesOfType(armTemplate(), 'Microsoft.Authorization/roleDefinitions');
+    expect(asObject(def!.resource['properties'])!['roleName']).toBe("[format('Policy exemption writer (exemption-broker {0})', parameters('environmentToken'))]");
+    // Bicep declares the same actions.
+    const bicep = readText('infra', 'modules', 'roles-subscription.bicep');
+    const list = [...(/var policyExemptionWriterActions = \[([^\]]*)\]/.exec(bicep)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(list).toEqual(EXEMPTION_WRITER_ACTIONS);
+  });
+
+  it('fail when the custom role grows or Resource Policy Contributor comes back', () => {
+    const t = armTemplate();
+    const roles = scopes(t).find((s) => s.path === '/roles-*-*')!;
+    (asObject(roles.template['variables'])!['policyExemptionWriterActions'] as string[]).push('Microsoft.Authorization/policyAssignments/write');
+    expect(customRoles(roles).get('policyExemptionWriterRoleId')!.actions).not.toEqual(EXEMPTION_WRITER_ACTIONS);
+    asObject(roles.template['variables'])!['roleIds'] = { ...(asObject(roles.template['variables'])!['roleIds'] as JsonObject), resourcePolicyContributor: '36243c78-bf99-498c-9df9-86d9f8d28608' };
+    const assignment = roles.template.resources.find((r) => r['type'] === 'Microsoft.Authorization/roleAssignments' && String(r['name']).includes('policyExemptionWriterRoleId'))!;
+    assignment['name'] = "[guid(subscription().id, parameters('principalId'), variables('roleIds').resourcePolicyContributor)]";
+    (assignment['properties'] as JsonObject)['roleDefinitionId'] = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('roleIds').resourcePolicyContributor)]";
+    expect(grants(t).problems).toEqual([
+      "/roles-*-*:[guid(subscription().id, parameters('principalId'), variables('roleIds').resourcePolicyContributor)]: resourcePolicyContributor is Resource Policy Contributor (can also change policy assignments and definitions), broader than the app needs",
+      "/roles-*-*:[guid(subscription().id, parameters('principalId'), variables('roleIds').resourcePolicyContributor)]: role resourcePolicyContributor is not a known built-in role",
     ]);
   });
 
-  it('fail on a wrong id, a non-deterministic name or a broader role', () => {
+  it('docs/deploy.md grants the same custom role at a management group (az CLI and Bicep)', () => {
+    const doc = readText('docs', 'deploy.md');
+    const az = /"Actions": \[([^\]]*)\]/.exec(doc)?.[1] ?? '';
+    expect([...az.matchAll(/"([^"]+)"/g)].map((m) => m[1])).toEqual(EXEMPTION_WRITER_ACTIONS);
+    const bicep = /actions: \[([^\]]*)\]/.exec(doc)?.[1] ?? '';
+    expect([...bicep.matchAll(/'([^']+)'/g)].map((m) => m[1])).toEqual(EXEMPTION_WRITER_ACTIONS);
+    expect(doc).toContain("targetScope = 'managementGroup'");
+    expect(doc).not.toMatch(/for ROLE in [^\n]*Resource Policy Contributor/);
+  });
+
+  it('no template or module mentions Resource Policy Contributor or another too-broad role', () => {
+    const texts = [readText('infra', 'azuredeploy.json'), readText('infra', 'azuredeploy-relay.json'), readText('infra', 'main.bicep'), readText('infra', 'relay.bicep')];
+    for (const file of readdirSync(join(INFRA, 'modules'))) texts.push(readText('infra', 'modules', file));
+    for (const text of texts) for (const id of Object.keys(TOO_BROAD)) expect(text).not.toContain(id);
+  });
+
+  it('fail on a wrong id or a non-deterministic name', () => {
     const t = armTemplate();
-    const [roles] = resourcesOfType(t, 'Microsoft.Authorization/roleAssignments').filter((r) => r.scope.path === '/roles-*');
+    const [roles] = resourcesOfType(t, 'Microsoft.Authorization/roleAssignments').filter((r) => r.scope.path === '/roles-*-*');
     const ids = asObject(roles!.scope.template['variables'])!['roleIds'] as JsonObject;
-    ids['reader'] = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
-    ids['owner'] = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
-    roles!.resource['name'] = "[guid(newGuid(), parameters('principalId'), variables('roleIds').owner)]";
-    const { problems, grants: list } = grants(t);
-    expect(problems).toEqual([
-      "/roles-*:[guid(newGuid(), parameters('principalId'), variables('roleIds').owner)]: name is not guid(scope, principalId, roleId)",
-      "/roles-*:[guid(newGuid(), parameters('principalId'), variables('roleIds').owner)]: name is not deterministic",
-      '/roles-*:[guid(subscription().id, parameters(\'principalId\'), variables(\'roleIds\').reader)]: reader has id 8e3af657-a8ff-443c-a75c-2fe8c4bcb635 but Reader is acdd72a7-3385-48ef-bd42-f606fba81ae7',
+    ids['securityReader'] = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+    roles!.resource['name'] = "[guid(newGuid(), parameters('principalId'), variables('roleIds').securityReader)]";
+    expect(grants(t).problems).toEqual([
+      "/roles-*-*:[guid(newGuid(), parameters('principalId'), variables('roleIds').securityReader)]: securityReader has id acdd72a7-3385-48ef-bd42-f606fba81ae7 but Security Reader is 39bc4728-0917-49c7-9d2c-d95423bc2eb4",
+      "/roles-*-*:[guid(newGuid(), parameters('principalId'), variables('roleIds').securityReader)]: name is not deterministic",
     ]);
-    (roles!.resource['properties'] as JsonObject)['roleDefinitionId'] = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('roleIds').owner)]";
-    const broader = grants(t);
-    expect(broader.problems).toContain("/roles-*:[guid(newGuid(), parameters('principalId'), variables('roleIds').owner)]: role owner is not a known built-in role");
-    expect(list.length).toBe(broader.grants.length);
   });
 
   it('Bicep modules use the same role ids', () => {
@@ -66,6 +123,6 @@ describe('role assignments', () => {
         seen.push(key!);
       }
     }
-    expect(seen.sort()).toEqual(Object.keys(BUILT_IN_ROLES).sort());
+    expect([...new Set(seen)].sort()).toEqual(Object.keys(BUILT_IN_ROLES).sort());
   });
 });
