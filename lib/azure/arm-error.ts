@@ -1,4 +1,4 @@
-import { isRestError, type RestError } from '@azure/core-rest-pipeline';
+import type { RestError } from '@azure/core-rest-pipeline';
 import { ArmError } from '../requests/ports/arm-error.js';
 
 export { ArmError };
@@ -29,7 +29,7 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 export function toArmError(error: unknown, what: string): ArmError {
   if (error instanceof ArmError) return error;
   // Not instanceof: CommonJS SDKs (arm-security) throw their own copy of the class.
-  if (isRestError(error)) {
+  if (isRestErrorLike(error)) {
     if (error.statusCode === undefined) return new ArmError(0, error.code ?? 'NetworkError', `${what}: ${error.message}`, true);
     return armErrorFrom(error.statusCode, armBody(error), `${what}: ${error.message}`, parseRetryAfter(error.response?.headers.get('retry-after')));
   }
@@ -54,4 +54,12 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The pipeline's own `isRestError` checks the same name; importing it would load the whole pipeline
+ * (about 150 ms) on every cold start, although only the ARM adapters that throw these need it.
+ */
+function isRestErrorLike(error: unknown): error is RestError {
+  return error instanceof Error && error.name === 'RestError';
 }

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazily, zod } from '../core/lazy-zod.js';
 import { optionalProp as optional } from '../core/optional.js';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-catalog.js';
 
@@ -41,9 +42,10 @@ export class SettingsError extends Error {
   }
 }
 
-const email = z.string().trim().toLowerCase().pipe(z.email());
+const email = lazily(() => zod().string().trim().toLowerCase().pipe(zod().email()));
 
 function schemaFor(spec: SettingSpec): z.ZodType<unknown> {
+  const z = zod();
   switch (spec.kind) {
     case 'int': {
       let n = z.coerce.number().int();
@@ -59,7 +61,7 @@ function schemaFor(spec: SettingSpec): z.ZodType<unknown> {
     case 'enum':
       return z.enum(spec.values as [string, ...string[]]);
     case 'emails':
-      return z.string().transform((v) => v.split(/[;,]/).map((s) => s.trim()).filter(Boolean)).pipe(z.array(email));
+      return z.string().transform((v) => v.split(/[;,]/).map((s) => s.trim()).filter(Boolean)).pipe(z.array(email()));
     case 'secret':
       return spec.min === undefined ? z.string().min(1) : z.string().min(spec.min, `must be at least ${spec.min} characters`);
     case 'string':

@@ -1,11 +1,15 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazily, zod } from '../core/lazy-zod.js';
 
 /** Must equal host.json extensions.queues.maxDequeueCount (a test keeps them together). */
 export const MAX_DEQUEUE_COUNT = 5;
 
-const messageSchema = z.object({ kind: z.enum(['notify', 'apply']), requestId: z.string().min(1).max(64) });
+const messageSchema = lazily(() => {
+  const z = zod();
+  return z.object({ kind: z.enum(['notify', 'apply']), requestId: z.string().min(1).max(64) });
+});
 
-export type QueueMessage = z.infer<typeof messageSchema>;
+export type QueueMessage = z.infer<ReturnType<typeof messageSchema>>;
 
 /** The host hands over a parsed object for JSON text, a string otherwise. */
 export function readQueueMessage(entry: unknown): QueueMessage | undefined {
@@ -17,7 +21,7 @@ export function readQueueMessage(entry: unknown): QueueMessage | undefined {
       return undefined;
     }
   }
-  const parsed = messageSchema.safeParse(value);
+  const parsed = messageSchema().safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
 

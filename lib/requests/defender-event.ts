@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zod } from '../core/lazy-zod.js';
 import type { IntakeLimits, ParseResult } from './intake-command.js';
 import { intakeFields, problemsFrom } from './intake-fields.js';
 
@@ -46,6 +47,7 @@ export function parseDefenderEvent(body: unknown, limits: IntakeLimits, now: Dat
     requesterAssurance: pick(body, 'requestedBy') === undefined ? 'relay' as const : 'asserted' as const,
     ticketRef: pick(body, 'ticketRef'),
   };
+  const z = zod();
   const schema = z.object({
     resourceId: f.resourceId,
     assessmentKey: f.assessmentKey,

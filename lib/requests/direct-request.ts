@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zod } from '../core/lazy-zod.js';
 import { assignmentCovers, parsePolicyAssignmentId } from '../azure/policy-assignment-id.js';
 import { parseResourceId } from '../azure/resource-id.js';
 import type { IntakeLimits, ParseResult } from './intake-command.js';
@@ -7,6 +8,7 @@ import { intakeFields, problemsFrom } from './intake-fields.js';
 /** The API's own request shape: `{ resourceIds | resourceId, assessmentKey | policyAssignmentId, … }`. */
 export function parseDirectRequest(body: unknown, limits: IntakeLimits, now: Date): ParseResult {
   const f = intakeFields(limits, now);
+  const z = zod();
   const schema = z.strictObject({
     resourceIds: z.array(f.resourceId).min(1, 'must name at least one resource')
       .max(limits.maxResourcesPerRequest, `must name at most ${limits.maxResourcesPerRequest} resources`).optional(),

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zod } from '../core/lazy-zod.js';
 import { DAY_MS } from '../core/time.js';
 import { formatPolicyAssignmentId, readPolicyAssignmentId } from '../azure/policy-assignment-id.js';
 import { formatResourceId, readResourceId, type ParseOutcome } from '../azure/resource-id.js';
@@ -9,6 +10,7 @@ import type { FieldProblem, IntakeLimits } from './intake-command.js';
 
 /** Field schemas shared by every intake shape, built from the configured limits and the current time. */
 export function intakeFields(limits: IntakeLimits, now: Date) {
+  const z = zod();
   return {
     resourceId: armId(readResourceId, formatResourceId, '/subscriptions/{id}[/resourceGroups/{rg}[/providers/{namespace}/{type}/{name}]]'),
     category: z.enum(EXEMPTION_CATEGORIES).default(limits.defaultCategory),
@@ -35,6 +37,7 @@ export function intakeFields(limits: IntakeLimits, now: Date) {
  * decoded first, so what is checked is exactly what was sent.
  */
 function armId<T>(read: (raw: string) => ParseOutcome<T>, format: (parsed: T) => string, shape: string) {
+  const z = zod();
   return z.string().transform((raw, ctx) => {
     const parsed = read(raw);
     if (parsed.ok) return format(parsed.value);

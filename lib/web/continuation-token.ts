@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazily, zod } from '../core/lazy-zod.js';
 import type { RequestFilter } from '../requests/ports/store.js';
 import { derivedKey, hmac, macMatches } from './signing-keys.js';
 
@@ -10,7 +11,10 @@ import { derivedKey, hmac, macMatches } from './signing-keys.js';
  */
 const VERSION = 'c1';
 const SHAPE = /^c1\.([A-Za-z0-9_-]{1,1800})\.([A-Za-z0-9_-]{43})$/;
-const payloadSchema = z.strictObject({ f: z.string().max(1024), t: z.string().min(1).max(1024) });
+const payloadSchema = lazily(() => {
+  const z = zod();
+  return z.strictObject({ f: z.string().max(1024), t: z.string().min(1).max(1024) });
+});
 
 export type OpenedToken = { readonly ok: true; readonly storeToken: string } | { readonly ok: false; readonly message: string };
 
@@ -24,9 +28,9 @@ export function openContinuation(secret: string, filter: RequestFilter, token: s
   if (!parts) return { ok: false, message: 'is not a continuation token from a previous page' };
   const [, payload = '', presented = ''] = parts;
   if (!macMatches(mac(secret, payload), presented)) return { ok: false, message: 'was not issued by this service or has been altered' };
-  let sealed: z.infer<typeof payloadSchema>;
+  let sealed: z.infer<ReturnType<typeof payloadSchema>>;
   try {
-    sealed = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    sealed = payloadSchema().parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
   } catch {
     return { ok: false, message: 'is not a continuation token from a previous page' };
   }

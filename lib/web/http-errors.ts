@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
-import { ArmError } from '../azure/arm-error.js';
+import { ArmError } from '../requests/ports/arm-error.js';
 import { UnresolvableRequestError } from '../requests/resolve-targets.js';
 import { problem } from './problem.js';
 

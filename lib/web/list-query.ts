@@ -1,5 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazily, zod } from '../core/lazy-zod.js';
 import { problemsFrom } from '../requests/intake-fields.js';
 import { REQUEST_STATES } from '../requests/model.js';
 import type { RequestFilter } from '../requests/ports/store.js';
@@ -12,13 +13,16 @@ import { problem } from './problem.js';
  */
 const PLATFORM_PARAMETERS = new Set(['code']);
 
-const querySchema = z.strictObject({
+const querySchema = lazily(() => {
+  const z = zod();
+  return z.strictObject({
   state: z.enum(REQUEST_STATES).optional(),
   subscriptionId: z.uuid().optional(),
   // Goes into a storage filter: no address contains control characters, and storage may refuse them.
   requestedBy: z.string().trim().max(320).regex(/^\P{Cc}*$/u, 'must not contain control characters').optional(),
   pageSize: z.string().regex(/^\d{1,3}$/, 'must be a whole number').transform(Number).pipe(z.number().min(1).max(100)).default(25),
   continuationToken: z.string().max(2048).optional(),
+  });
 });
 
 export interface ListQuery {
@@ -42,7 +46,7 @@ export function parseListQuery(params: URLSearchParams, secret: string): ListQue
   if (repeated.size > 0) {
     return { ok: false, response: problem(400, 'some query parameters were given more than once', [...repeated].map((field) => ({ field: field.slice(0, 100), message: 'must be given once' }))) };
   }
-  const parsed = querySchema.safeParse(Object.fromEntries(values));
+  const parsed = querySchema().safeParse(Object.fromEntries(values));
   if (!parsed.success) return { ok: false, response: problem(400, 'some query parameters are not valid', problemsFrom(parsed.error)) };
   const { pageSize, continuationToken, ...filter } = parsed.data;
   if (!continuationToken) return { ok: true, query: { filter, pageSize } };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazily, zod } from '../core/lazy-zod.js';
 import { derivedKey, hmac, macMatches } from './signing-keys.js';
 
 /** What a review link grants: one decision on one request by one approver, until it expires. */
@@ -16,11 +17,14 @@ export type TokenCheck =
   | { readonly ok: false; readonly reason: 'malformed' | 'bad-signature' | 'expired' };
 
 const VERSION = 'v1';
-const payloadSchema = z.strictObject({
+const payloadSchema = lazily(() => {
+  const z = zod();
+  return z.strictObject({
   rid: z.string().min(1).max(64),
   sub: z.string().min(3).max(320),
   jti: z.string().min(16).max(64),
   exp: z.number().int().positive(),
+  });
 });
 
 export function issueReviewToken(secret: string, input: { requestId: string; approver: string; expiresAt: Date }): string {
@@ -39,9 +43,9 @@ export function verifyReviewToken(secret: string, token: string, now: Date): Tok
   if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2] || token.length > 2048) return { ok: false, reason: 'malformed' };
   const expected = hmac(derivedKey(secret, 'review-token'), `${VERSION}.${parts[1]}`);
   if (!macMatches(expected, parts[2])) return { ok: false, reason: 'bad-signature' };
-  let payload: z.infer<typeof payloadSchema>;
+  let payload: z.infer<ReturnType<typeof payloadSchema>>;
   try {
-    payload = payloadSchema.parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
+    payload = payloadSchema().parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
   } catch {
     return { ok: false, reason: 'malformed' };
   }
