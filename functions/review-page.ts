@@ -17,7 +17,7 @@ import { renderReviewPage } from '../lib/web/review-page.js';
  */
 export async function showReviewPage(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const app = services();
-  const link = checkReviewLink(app.settings.review.signingKey, request.query.get('token'), app.clock.now());
+  const link = checkReviewLink(app.settings.review.signingKey, request.query.getAll('token'), app.clock.now());
   if (!link.ok) return link.response;
   const signedInAs = signedInUser(request, app.settings.platformAuth);
   try {

@@ -133,7 +133,7 @@ export function failedEmail(request: ExemptionRequest): EmailContent {
   const error = request.lastError;
   const scope = `/subscriptions/${request.subscriptionId}`;
   const forbidden = error !== undefined && (error.status === 401 || error.status === 403 || /authoriz|forbidden/i.test(error.code));
-  const grant = `Grant the exemption-broker app's managed identity the Resource Policy Contributor role (or Security Admin) at scope ${scope}, or at each resource above, then retry the request.`;
+  const grant = `Grant the exemption-broker app's managed identity its "Policy exemption writer" custom role (created by the deployment; see docs/deploy.md) at scope ${scope}, or at the management group where the policy assignment is made, then retry the request.`;
   return build({
     subject: subjectFor('Exemption failed', request),
     heading: 'Exemption could not be created',

@@ -20,6 +20,11 @@ export interface DecideInput {
   /** A calendar date (YYYY-MM-DD) or an ISO date-time; absent keeps the requested expiry. */
   readonly expiresOn?: string;
   readonly comment?: string;
+  /**
+   * The reviewDigest of the targets the person was shown. When given, a request whose targets changed
+   * since (a tampered row) is refused: what is approved is exactly what was seen.
+   */
+  readonly reviewed?: string;
 }
 
 /** Why a decision was not stored; each channel turns this into its own answer. */
@@ -29,6 +34,7 @@ export type Refusal =
   | { readonly code: 'not-an-approver'; readonly approver: string }
   | { readonly code: 'credential-used' }
   | { readonly code: 'not-decidable'; readonly state: RequestState }
+  | { readonly code: 'changed-since-review' }
   | { readonly code: 'invalid'; readonly field: 'expiresOn'; readonly message: string };
 
 export type DecideResult =
@@ -96,6 +102,7 @@ async function refusalFor(
   if (who) return who;
   if (await ports.store.isTokenConsumed(request.id, input.credentialId)) return { code: 'credential-used' };
   if (!isDecidable(request.state)) return { code: 'not-decidable', state: request.state };
+  if (input.reviewed !== undefined && input.reviewed !== reviewDigest(request.targets)) return { code: 'changed-since-review' };
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import { DAY_MS } from '../core/time.js';
 import { formatPolicyAssignmentId, readPolicyAssignmentId } from '../azure/policy-assignment-id.js';
 import { formatResourceId, readResourceId, type ParseOutcome } from '../azure/resource-id.js';
 import { checkExpiry } from './lifecycle.js';
+import { REQUEST_LIMITS } from './request-size.js';
 import { EXEMPTION_CATEGORIES } from './model.js';
 import type { FieldProblem, IntakeLimits } from './intake-command.js';
 
@@ -28,7 +29,8 @@ export function intakeFields(limits: IntakeLimits, now: Date) {
     // Inner dots only: the key becomes a URL segment, where "." or ".." would move the request elsewhere.
     assessmentKey: z.string().trim().regex(/^(?=.{1,128}$)[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, 'must be an assessment key (the recommendation\'s GUID)'),
     policyAssignmentId: armId(readPolicyAssignmentId, formatPolicyAssignmentId, '{scope}/providers/Microsoft.Authorization/policyAssignments/{name}'),
-    policyDefinitionReferenceIds: z.array(z.string().trim().min(1).max(128)).max(100).default([]),
+    policyDefinitionReferenceIds: z.array(z.string().trim().min(1).max(REQUEST_LIMITS.referenceIdLength))
+      .max(REQUEST_LIMITS.referenceIdsPerAssignment, `must name at most ${REQUEST_LIMITS.referenceIdsPerAssignment} reference ids`).default([]),
   };
 }
 

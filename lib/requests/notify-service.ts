@@ -1,5 +1,6 @@
 import { distinctIdentities, excludingIdentity } from './identity.js';
 import { annotate, transition } from './lifecycle.js';
+import { REQUEST_LIMITS } from './request-size.js';
 import type { ExemptionRequest } from './model.js';
 import type { RequestPorts } from './ports.js';
 import { ConcurrencyError, type Versioned } from './ports/store.js';
@@ -23,7 +24,9 @@ export async function notifyApprovers(
   const request = stored.value;
   const contacts = await ports.arm.listSecurityContactEmails(request.subscriptionId);
   const candidates = [...contacts, ...settings.fallbackApprovers].map((a) => a.trim().toLowerCase());
-  const approvers = excludingIdentity(distinctIdentities(candidates), request.requestedBy);
+  const everyone = excludingIdentity(distinctIdentities(candidates), request.requestedBy);
+  // A stored request holds a bounded list (see request-size.ts); beyond it, the first ones are asked.
+  const approvers = everyone.slice(0, REQUEST_LIMITS.approvers);
   if (approvers.length === 0) {
     const noted = annotate(request, {
       actor: 'system', channel: 'notify-worker', at: ports.clock.now(), action: 'no-approvers',
@@ -35,7 +38,8 @@ export async function notifyApprovers(
   if (request.approvers.join(';') !== approvers.join(';')) {
     const noted = annotate(request, {
       actor: 'system', channel: 'notify-worker', at: ports.clock.now(), action: 'approvers-resolved',
-      detail: approvers.join(', '), changes: { approvers },
+      detail: `${approvers.join(', ')}${everyone.length > approvers.length ? ` (${everyone.length - approvers.length} more contacts not asked: at most ${REQUEST_LIMITS.approvers})` : ''}`,
+      changes: { approvers },
     });
     stored = await ports.store.update(noted.request, stored.etag, [noted.audit]);
   }

@@ -32,6 +32,8 @@ export function refusalPage(refusal: ReviewRefusal, title = 'Decision not record
       return messagePage(410, 'Link already used', 'This review link has already been used: a decision was made with it.');
     case 'not-decidable':
       return messagePage(409, title, `This request is already ${refusal.state}; it can no longer be decided.`);
+    case 'changed-since-review':
+      return messagePage(409, title, 'This request changed after you opened it. Open the link from the email again and review it anew.');
     case 'invalid':
       return messagePage(400, title, refusal.message);
   }

@@ -14,6 +14,8 @@ export interface ReviewForm {
   readonly category?: ExemptionCategory;
   readonly expiresOn?: string;
   readonly comment?: string;
+  /** The digest of the targets the page showed, so that exactly those are approved. */
+  readonly reviewed: string;
 }
 
 /**
@@ -44,12 +46,16 @@ export async function readReviewForm(
   if (category !== undefined && !EXEMPTION_CATEGORIES.includes(category as ExemptionCategory)) {
     return { ok: false, response: messagePage(400, 'Unknown category', 'The category must be Waiver or Mitigated.') };
   }
+  const reviewed = fields.get('reviewed');
+  if (!reviewed || !/^[0-9a-f]{64}$/.test(reviewed)) {
+    return { ok: false, response: messagePage(400, 'Form incomplete', 'Open the review link from the email again and resubmit the form.') };
+  }
   const expiresOn = fields.get('expiresOn') || undefined;
   const comment = fields.get('comment') || undefined;
   return {
     ok: true,
     form: {
-      claims: link.claims, outcome,
+      claims: link.claims, outcome, reviewed,
       ...(category ? { category: category as ExemptionCategory } : {}),
       ...(expiresOn ? { expiresOn } : {}),
       ...(comment ? { comment } : {}),

@@ -1,6 +1,7 @@
 import { portalLink } from '../render/portal-link.js';
 import { requestFacts, requesterNote, type Fact } from '../render/request-facts.js';
 import { isDecidable } from '../requests/lifecycle.js';
+import { reviewDigest } from '../requests/write-guard.js';
 import { EXEMPTION_CATEGORIES, type ExemptionCategory, type ExemptionRequest, type RequestState } from '../requests/model.js';
 import { formatUtc, isoDate, resourceName } from '../render/format.js';
 import { html, type SafeHtml } from './html.js';
@@ -104,6 +105,7 @@ function decisionForm(view: ReviewPageView): SafeHtml {
   return html`<form method="post" action="${view.formAction}">
 <input type="hidden" name="token" value="${view.token}">
 <input type="hidden" name="csrf" value="${view.csrfToken}">
+<input type="hidden" name="reviewed" value="${reviewDigest(request.targets)}">
 <div class="field">
 <label for="category">Exemption category</label>
 <select id="category" name="category">${options}</select>

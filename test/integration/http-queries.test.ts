@@ -54,7 +54,7 @@ describe('a function key sent as ?code= is ignored by every route', () => {
     const response = await fetch(`${app.baseUrl}/api/review?${KEY}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: opened.cookie },
-      body: new URLSearchParams({ token: opened.token, csrf: opened.csrf, decision: 'reject', comment: 'Fix it' }).toString(),
+      body: new URLSearchParams({ token: opened.token, csrf: opened.csrf, reviewed: opened.reviewed, decision: 'reject', comment: 'Fix it' }).toString(),
     });
     expect(response.status).toBe(200);
     expect((await app.waitForState(id, ['rejected'])).decision.comment).toBe('Fix it');

@@ -1,4 +1,7 @@
+import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORAGE_NAMES } from '../../lib/config/settings-catalog.js';
+import { fromRequestEntity, toRequestEntity } from '../../lib/store/table-entities.js';
 import { SEED } from '../sim/seed-ids.js';
 import { printHostLogOnFailure, startAppUnderTest, type AppUnderTest } from '../support/app-under-test.js';
 import { forgedLink, notifiedRequest } from '../support/notified-request.js';
@@ -129,6 +132,32 @@ describe('review links and the decision form', () => {
     expect(owner.status).toBe(200);
     const decided = await app.waitForState(id, ['approved', 'applying', 'applied']);
     expect(decided.decision.by).toBe(mail.to[0]);
+  });
+
+  it('a request whose targets changed after the page was opened is not decided: what is approved is what was seen', async () => {
+    const { id, mails } = await freshRequest();
+    const opened = await openReview(reviewLinkIn(mails[0]!));
+    expect((await submitReview(app.baseUrl, { ...opened, reviewed: '' }, { decision: 'approve' })).status).toBe(400);
+    // Someone with write access to the table widens the scope to the resource group after the approver looked.
+    const table = TableClient.fromConnectionString(app.azurite.connectionString, STORAGE_NAMES.requestsTable, { allowInsecureConnection: true });
+    const row = await table.getEntity<Record<string, unknown>>(id, 'request');
+    const stored = fromRequestEntity(row);
+    const widened = stored.targets.map((t) => ({ ...t, resourceId: t.resourceId.slice(0, t.resourceId.indexOf('/providers/')) }));
+    await table.updateEntity(toRequestEntity({ ...stored, targets: widened }), 'Replace', { etag: row.etag });
+    const before = (await app.get(`/api/exemption-requests/${id}`)).json;
+
+    const posted = await submitReview(app.baseUrl, opened, { decision: 'approve' });
+    expect(posted.status).toBe(409);
+    expect(posted.html).toMatch(/changed after you opened it/);
+    await unchanged(id, before);
+  });
+
+  it('a link that carries two tokens is refused, whichever is genuine', async () => {
+    const { mails } = await freshRequest();
+    const link = reviewLinkIn(mails[0]!);
+    const twice = await fetch(`${link}&token=${new URL(link).searchParams.get('token')}`);
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toMatch(/more than one token/);
   });
 
   it('two approvers at once: the first decision wins, the other gets a conflict', async () => {

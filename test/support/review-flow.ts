@@ -13,6 +13,8 @@ export interface OpenedReview {
   readonly cookie: string;
   readonly token: string;
   readonly csrf: string;
+  /** The digest of what the page showed, which the form sends back. */
+  readonly reviewed: string;
 }
 
 /** GET the review page as a browser would, keeping the CSRF cookie and the hidden form fields. */
@@ -20,19 +22,19 @@ export async function openReview(link: string): Promise<OpenedReview> {
   const response = await fetch(link);
   const html = await response.text();
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { status: response.status, html, cookie, token: hidden(html, 'token'), csrf: hidden(html, 'csrf') };
+  return { status: response.status, html, cookie, token: hidden(html, 'token'), csrf: hidden(html, 'csrf'), reviewed: hidden(html, 'reviewed') };
 }
 
 export async function submitReview(
   baseUrl: string,
-  review: Pick<OpenedReview, 'cookie' | 'token' | 'csrf'>,
+  review: Pick<OpenedReview, 'cookie' | 'token' | 'csrf' | 'reviewed'>,
   fields: Record<string, string>,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; html: string }> {
   const response = await fetch(`${baseUrl}/api/review`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: review.cookie, ...headers },
-    body: new URLSearchParams({ token: review.token, csrf: review.csrf, ...fields }).toString(),
+    body: new URLSearchParams({ token: review.token, csrf: review.csrf, reviewed: review.reviewed, ...fields }).toString(),
   });
   return { status: response.status, html: await response.text() };
 }

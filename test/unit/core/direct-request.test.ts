@@ -136,6 +136,8 @@ describe('parseDirectRequest: rejected requests name the bad field', () => {
     ['a resource id with surrounding spaces (refused, not trimmed)', { ...MINIMAL, resourceId: ` ${rid('st1')} ` }, 'resourceId'],
     ['an assessment key that is a dot-dot segment', { ...MINIMAL, assessmentKey: '..' }, 'assessmentKey'],
     ['an assessment key ending in a dot', { ...MINIMAL, assessmentKey: 'k1.' }, 'assessmentKey'],
+    ['more reference ids than a stored request holds per assignment',
+      { ...noRecommendation, policyAssignmentId: ASSIGNMENT, policyDefinitionReferenceIds: ['r1', 'r2', 'r3', 'r4', 'r5'] }, 'policyDefinitionReferenceIds'],
     ['a tenant-root policy assignment', { ...noRecommendation, policyAssignmentId: '/providers/Microsoft.Authorization/policyAssignments/x' }, 'policyAssignmentId'],
     ['a resource-group assignment that is not above the resource',
       { ...noRecommendation, policyAssignmentId: `/subscriptions/${SUB}/resourceGroups/rg-other/providers/Microsoft.Authorization/policyAssignments/a` }, 'policyAssignmentId'],

@@ -78,7 +78,7 @@ describe('result emails', () => {
     const mail = failedEmail(request);
     expect(mail.subject).toContain('Exemption failed:');
     expectFacts(mail, ['403', 'AuthorizationFailed', 'The client does not have authorization to perform action policyExemptions/write',
-      'Resource Policy Contributor', `/subscriptions/${SUB}`]);
+      '"Policy exemption writer" custom role', `/subscriptions/${SUB}`]);
   });
 
   it('failedEmail advises a retry for a transient error', () => {

@@ -1,3 +1,4 @@
+import { reviewDigest } from '../../../lib/requests/write-guard.js';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +140,7 @@ describe.skipIf(!chromiumAvailable() && !ciWithoutChromium)('review page in Chro
     expect(Object.fromEntries(posts[0] ?? [])).toEqual({
       token: 'signed.token',
       csrf: 'csrf-123',
+      reviewed: reviewDigest(request.targets),
       category: 'Waiver',
       expiresOn: '2027-02-01',
       comment: 'OK until the migration <b>',
