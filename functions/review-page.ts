@@ -1,12 +1,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { services } from '../lib/composition-root.js';
 import { defineHttpFunction } from '../lib/host/function-registry.js';
-import { standing } from '../lib/requests/decision-service.js';
 import { latestExpiry } from '../lib/requests/lifecycle.js';
 import { signedInUser } from '../lib/web/client-principal.js';
 import { csrfCookieHeader, issueCsrf } from '../lib/web/csrf.js';
 import { htmlPage, messagePage } from '../lib/web/html-response.js';
-import { linkHolderRefusal, refusalPage } from '../lib/web/review-access.js';
+import { refusalPage, reviewAccess } from '../lib/web/review-access.js';
 import { checkReviewLink } from '../lib/web/review-link-check.js';
 import { REVIEW_PATH } from '../lib/web/review-links.js';
 import { renderReviewPage } from '../lib/web/review-page.js';
@@ -21,15 +20,11 @@ export async function showReviewPage(request: HttpRequest, context: InvocationCo
   if (!link.ok) return link.response;
   const signedInAs = signedInUser(request, app.settings.platformAuth);
   try {
-    const store = await app.store();
-    const stored = await store.get(link.claims.requestId);
-    if (!stored) return refusalPage({ code: 'not-found' });
-    const refusal = linkHolderRefusal(link.claims, signedInAs) ?? standing(stored.value, link.claims.approver, app.settings.review.fallbackApprovers)
-      ?? (await store.isTokenConsumed(stored.value.id, link.claims.tokenId) ? { code: 'credential-used' as const } : undefined);
-    if (refusal) return refusalPage(refusal, 'Not allowed');
+    const access = await reviewAccess(await app.store(), link.claims, signedInAs, app.settings.review.fallbackApprovers);
+    if (!access.ok) return refusalPage(access.refusal, 'Not allowed');
     const csrf = issueCsrf(app.settings.review.signingKey, link.claims.tokenId);
     const body = renderReviewPage({
-      request: stored.value, approver: link.claims.approver, token: request.query.get('token')!, csrfToken: csrf.formValue,
+      request: access.request, approver: link.claims.approver, token: request.query.get('token')!, csrfToken: csrf.formValue,
       formAction: `${app.settings.publicBaseUrl}${REVIEW_PATH}`,
       maxExpiresOn: latestExpiry(app.clock.now(), app.settings.limits.maxExpiryDays).toISOString(),
       ...(signedInAs ? { signedInAs } : {}),

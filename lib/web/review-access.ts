@@ -1,6 +1,8 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { sameIdentity } from '../requests/identity.js';
-import type { Refusal } from '../requests/decision-service.js';
+import { standing, type Refusal } from '../requests/decision-service.js';
+import type { ExemptionRequest } from '../requests/model.js';
+import type { RequestStore } from '../requests/ports/store.js';
 import { messagePage } from './html-response.js';
 import type { ReviewClaims } from './review-token.js';
 
@@ -15,6 +17,23 @@ export type ReviewRefusal = Refusal | { readonly code: 'someone-elses-link'; rea
 export function linkHolderRefusal(claims: ReviewClaims, signedInAs: string | undefined): ReviewRefusal | undefined {
   if (signedInAs === undefined || sameIdentity(signedInAs, claims.approver)) return undefined;
   return { code: 'someone-elses-link', signedInAs, approver: claims.approver };
+}
+
+/**
+ * Whether the holder of a review link may see the decision form: the link is theirs, they may decide
+ * on this request, and the link has not been used. Asks the same rules as `decide`, before any form.
+ */
+export async function reviewAccess(
+  store: Pick<RequestStore, 'get' | 'isTokenConsumed'>,
+  claims: ReviewClaims,
+  signedInAs: string | undefined,
+  fallbackApprovers: readonly string[],
+): Promise<{ ok: true; request: ExemptionRequest } | { ok: false; refusal: ReviewRefusal }> {
+  const stored = await store.get(claims.requestId);
+  if (!stored) return { ok: false, refusal: { code: 'not-found' } };
+  const refusal = linkHolderRefusal(claims, signedInAs) ?? standing(stored.value, claims.approver, fallbackApprovers)
+    ?? (await store.isTokenConsumed(stored.value.id, claims.tokenId) ? { code: 'credential-used' as const } : undefined);
+  return refusal ? { ok: false, refusal } : { ok: true, request: stored.value };
 }
 
 /** The page that explains a refusal, with the status that says what kind it is. */
