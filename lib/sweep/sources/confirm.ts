@@ -1,0 +1,31 @@
+import { armPath } from '../../azure/arm-path.js';
+import { POLICY_EXEMPTIONS_API_VERSION } from '../../azure/policy-exemption.js';
+import type { ResourceScope } from '../../azure/resource-id.js';
+import type { SweepArmTransport } from '../arm-transport.js';
+import type { InventoryExemption } from '../inventory.js';
+import { exemptionId, exemptionSegments, readExemptionRow } from './exemption-rows.js';
+
+export type Confirmation =
+  /** ARM has no such exemption (any more): deleted since the row was indexed, or never there. */
+  | { readonly state: 'gone' }
+  /** ARM's current view, which is what an action must go by. */
+  | { readonly state: 'present'; readonly exemption: InventoryExemption }
+  /** ARM answered 200 with something the strict parser refuses: act on nothing, report it. */
+  | { readonly state: 'unreadable'; readonly reason: string };
+
+/**
+ * Reads one exemption straight from ARM before the sweep acts on it: Resource Graph rows can lag ARM
+ * by minutes, so a row may describe an exemption that was renewed, changed or deleted since. The URL
+ * is built from the parsed scope and name, never from a row's id text. Errors other than 404 (403,
+ * 5xx after retries) are thrown as ArmError: not knowing is not the same as gone.
+ */
+export async function confirmExemption(transport: SweepArmTransport, target: { readonly scope: ResourceScope; readonly name: string }): Promise<Confirmation> {
+  const answer = await transport.send('GET', armPath(exemptionSegments(target.scope, target.name)), { 'api-version': POLICY_EXEMPTIONS_API_VERSION }, { accept: [404] });
+  if (answer.status === 404) return { state: 'gone' };
+  const read = readExemptionRow(answer.body);
+  if (!read.ok) return { state: 'unreadable', reason: read.reason };
+  if (read.value.id.toLowerCase() !== exemptionId(target.scope, target.name).toLowerCase()) {
+    return { state: 'unreadable', reason: `ARM answered with another exemption (${read.value.id})` };
+  }
+  return { state: 'present', exemption: read.value };
+}
