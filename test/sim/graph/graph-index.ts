@@ -51,9 +51,11 @@ export class GraphIndex {
   refresh(): void {
     this.indexExemptions();
     const tenantId = this.state.seed.tenantId;
+    // Rows are built when served: assessments never change after start, and 100k prebuilt rows would
+    // cost hundreds of MB for nothing.
     this.assessments = sorted(this.state.assessments.map((a) => {
-      const row = assessmentRow(a, tenantId);
-      return { key: idKey(row.id as string), sub: String(row.subscriptionId).toLowerCase(), row: () => row };
+      const key = idKey(`${a.resourceId}/providers/Microsoft.Security/assessments/${a.name}`);
+      return { key, sub: subscriptionOf(key), row: () => assessmentRow(a, tenantId) };
     }));
     this.bump();
   }
