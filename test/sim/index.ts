@@ -7,6 +7,11 @@
 //   ... point the app's ARM endpoint at sim.armEndpoint ...
 //   expect(sim.violations).toEqual([]);
 //   await sim.close();
+//
+// Resource Graph (POST /providers/Microsoft.ResourceGraph/resources) answers the sweep's two queries
+// (graph/query.ts); options.resourceGraph sets its quota (and the quota's clock) and whether its index
+// follows ARM ('live') or a snapshot refreshed by sim.resourceGraph.refresh() ('manual', for stale rows).
+// At scale: startSimTenant({ seed: generateScaleSeed({ subscriptions: 1000, exemptions: 100_000 }).seed }).
 import { readFile } from 'node:fs/promises';
 import { RateLimiter } from './arm/rate-limit.js';
 import { EntraSim } from './entra.js';
