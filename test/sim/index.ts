@@ -7,9 +7,15 @@
 //   ... point the app's ARM endpoint at sim.armEndpoint ...
 //   expect(sim.violations).toEqual([]);
 //   await sim.close();
+//
+// Resource Graph (POST /providers/Microsoft.ResourceGraph/resources) answers the sweep's two queries
+// (graph/query.ts); options.resourceGraph sets its quota (and the quota's clock) and whether its index
+// follows ARM ('live') or a snapshot refreshed by sim.resourceGraph.refresh() ('manual', for stale rows).
+// At scale: startSimTenant({ seed: generateScaleSeed({ subscriptions: 1000, exemptions: 100_000 }).seed }).
 import { readFile } from 'node:fs/promises';
 import { RateLimiter } from './arm/rate-limit.js';
 import { EntraSim } from './entra.js';
+import { ResourceGraphSim } from './graph/resource-graph.js';
 import { FaultRegistry } from './faults.js';
 import type { SimSeed } from './seed-types.js';
 import { startHttpsServer } from './server.js';
@@ -22,11 +28,13 @@ import { makeCertificate } from './tls.js';
 import type { SimOptions, SimRequestRecord, SimTenant, SimViolation } from './types.js';
 
 export type {
-  FaultKind, FaultSpec, PolicyExemptionResource, SimMail, SimOptions, SimProblem, SimRequestRecord, SimSmtp,
+  FaultKind, FaultSpec, IndexingMode, PolicyExemptionResource, QuotaOptions, ResourceGraphOptions, SimMail, SimOptions,
+  SimProblem, SimRequestRecord, SimResourceGraph, SimSmtp,
   SimTenant, SimViolation, SystemData,
 } from './types.js';
 export type * from './seed-types.js';
 export { SEED } from './seed-ids.js';
+export { generateScaleSeed, EXEMPTION_KINDS, type ExemptionKind, type ScaleOptions, type ScaleSeed } from './scale/generate.js';
 export { trustSimCertificate, writeCaFile } from './tls.js';
 
 export async function loadDefaultSeed(): Promise<SimSeed> {
@@ -47,12 +55,13 @@ export async function startSimTenant(options: SimOptions = {}): Promise<SimTenan
   const faults = new FaultRegistry();
   let baseUrl = '';
   const entra = new EntraSim(seed, () => baseUrl);
+  const graph = new ResourceGraphSim(state, options.resourceGraph);
 
   const https = await startHttpsServer(cert, host, {
     state, entra, validator: new SpecValidator(), rateLimiter: new RateLimiter(), violations,
     validateResponses: options.validateResponses ?? true,
     enforceRateLimits: options.enforceRateLimits ?? false,
-    routes: new RouteTable(specs), faults, requests,
+    routes: new RouteTable(specs), faults, requests, graph, latencyMs: options.latencyMs ?? 0,
   });
   baseUrl = https.url;
 
@@ -66,6 +75,11 @@ export async function startSimTenant(options: SimOptions = {}): Promise<SimTenan
     requests,
     violations,
     exemptions: () => [...state.exemptions.values()].map((e) => structuredClone(e)),
+    resourceGraph: {
+      get indexing() { return graph.index.indexing; },
+      setIndexing: (mode) => graph.index.setIndexing(mode),
+      refresh: () => graph.index.refresh(),
+    },
     close: async () => {
       await Promise.all([https.close(), smtp.close()]);
     },

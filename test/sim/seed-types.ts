@@ -129,6 +129,8 @@ export interface SeedExemption {
   /** ... or relative to when the sim starts, so "expiring soon" stays true whenever the tests run. */
   expiresInDays?: number;
   metadata?: Record<string, unknown>;
+  /** 'UserSelfServe' = created by a user through self-serve exemption management (shown by Resource Graph only). */
+  exemptionManagementMode?: 'Default' | 'UserSelfServe';
   createdAt?: string;
   createdBy?: string;
 }

@@ -15,6 +15,8 @@ export interface ServerDeps extends ArmDeps {
   routes: RouteTable;
   faults: FaultRegistry;
   requests: SimRequestRecord[];
+  /** Delay before every answer, in ms (0 = none). */
+  latencyMs: number;
 }
 
 export async function startHttpsServer(cert: SimCertificate, host: string, deps: ServerDeps): Promise<{ url: string; close(): Promise<void> }> {
@@ -55,6 +57,7 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   });
   const requestBody = parseMaybeJson(bodyText);
 
+  if (deps.latencyMs > 0) await new Promise((r) => setTimeout(r, deps.latencyMs));
   const fault = deps.faults.take({ operationId, method, path: rawPath });
   if (fault?.kind === 'drop') {
     record(0, requestBody);

@@ -1,5 +1,10 @@
 // Public contract of the simulated tenant. Tests, the dev host and the demo code against these types.
+import type { IndexingMode } from './graph/graph-index.js';
+import type { ResourceGraphOptions } from './graph/resource-graph.js';
 import type { SimSeed } from './seed-types.js';
+
+export type { IndexingMode, ResourceGraphOptions };
+export type { QuotaOptions } from './graph/quota.js';
 
 export interface SimOptions {
   /** Replaces test/sim/seed.json entirely. */
@@ -10,6 +15,10 @@ export interface SimOptions {
   enforceRateLimits?: boolean;
   /** Bind address. Default 127.0.0.1. */
   host?: string;
+  /** Delay before every answer (Entra and ARM), in ms. Default 0. Per-route delays: a 'latency' fault. */
+  latencyMs?: number;
+  /** Resource Graph: indexing mode and the per-user quota (limit, window, clock). */
+  resourceGraph?: ResourceGraphOptions;
 }
 
 export interface SimTenant {
@@ -22,7 +31,17 @@ export interface SimTenant {
   requests: SimRequestRecord[];
   violations: SimViolation[];
   exemptions(): PolicyExemptionResource[];
+  resourceGraph: SimResourceGraph;
   close(): Promise<void>;
+}
+
+/** Control of what Resource Graph has indexed (see graph/graph-index.ts). */
+export interface SimResourceGraph {
+  readonly indexing: IndexingMode;
+  /** 'manual' snapshots the tenant now and serves that snapshot until refresh(); 'live' follows ARM. */
+  setIndexing(mode: IndexingMode): void;
+  /** Re-index now: in manual mode, stale rows disappear and new exemptions appear. */
+  refresh(): void;
 }
 
 export interface SimSmtp {

@@ -1,5 +1,6 @@
 // One ARM request, after routing: authentication, route errors, request validation against the spec,
 // dispatch by operationId, and the response self-check. Every contract breach lands in `violations`.
+import { GRAPH_QUERY_OPERATIONS, type ResourceGraphSim } from '../graph/resource-graph.js';
 import { HANDLERS, type Principal } from '../handlers/index.js';
 import type { EntraSim } from '../entra.js';
 import type { RouteResult, SpecOperation } from '../spec/routes.js';
@@ -34,6 +35,7 @@ export interface ArmDeps {
   violations: SimViolation[];
   validateResponses: boolean;
   enforceRateLimits: boolean;
+  graph: ResourceGraphSim;
 }
 
 export async function handleArm(deps: ArmDeps, req: ArmRequest, route: RouteResult): Promise<ArmResponse> {
@@ -68,6 +70,14 @@ export async function handleArm(deps: ArmDeps, req: ArmRequest, route: RouteResu
   if (route.kind !== 'ok') throw new Error('unreachable');
   const op = route.operation;
 
+  // Resource Graph's per-user quota: reported on every answer, checked before the body so malformed
+  // queries count too, as they do against the real service.
+  if (GRAPH_QUERY_OPERATIONS.has(op.operationId)) {
+    const q = deps.graph.quota.take(principal.clientId);
+    Object.assign(headers, q.headers);
+    if (!q.allowed) return { ...fail(tooManyRequests(Math.max(1, Math.ceil(q.resetsAfterMs / 1000)))), principal };
+  }
+
   let body: unknown;
   if (req.bodyText.length) {
     try { body = JSON.parse(req.bodyText); } catch (e) {
@@ -88,7 +98,7 @@ export async function handleArm(deps: ArmDeps, req: ArmRequest, route: RouteResu
 
   let result;
   try {
-    result = handler({ state: deps.state, op, params: route.pathParams, query: req.query, body, principal, now: new Date() });
+    result = handler({ state: deps.state, op, params: route.pathParams, query: req.query, body, principal, now: new Date(), graph: deps.graph });
   } catch (e) {
     if (!(e instanceof ArmError)) throw e;
     const r = fail(e, op.operationId);

@@ -119,6 +119,7 @@ const remove: Handler = (ctx) => {
   const scope = existingScope(ctx, ctx.params.scope ?? '');
   const key = idKey(exemptionId(scope, ctx.params.policyExemptionName ?? ''));
   const existed = ctx.state.exemptions.delete(key);
+  ctx.state.exemptionManagementModes.delete(key);
   return { status: existed ? 200 : 204 };
 };
 

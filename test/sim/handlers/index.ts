@@ -3,6 +3,7 @@ import { assignmentHandlers } from './assignments.js';
 import { contactHandlers } from './contacts.js';
 import { definitionHandlers } from './definitions.js';
 import { exemptionHandlers } from './exemptions.js';
+import { resourceGraphHandlers } from './resource-graph.js';
 import type { Handler } from './types.js';
 
 /** operationId → handler. An operation the specs define but nobody handles answers 501. */
@@ -12,6 +13,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...contactHandlers,
   ...definitionHandlers,
   ...exemptionHandlers,
+  ...resourceGraphHandlers,
 };
 
 export type { Handler, HandlerContext, HandlerResult, Principal } from './types.js';

@@ -1,3 +1,4 @@
+import type { ResourceGraphSim } from '../graph/resource-graph.js';
 import type { SpecOperation } from '../spec/routes.js';
 import type { TenantState } from '../state/tenant-state.js';
 
@@ -14,6 +15,7 @@ export interface HandlerContext {
   body: unknown;
   principal: Principal;
   now: Date;
+  graph: ResourceGraphSim;
 }
 
 export interface HandlerResult {

@@ -14,6 +14,7 @@ export const SERVED_SPEC_FILES = [
   'security/2021-06-01/assessments.json',
   'security/2021-06-01/assessmentMetadata.json',
   'security/2023-12-01-preview/securityContacts.json',
+  'resourcegraph/2024-04-01/resourcegraph.json',
 ] as const;
 
 // Swagger 2.0 as JSON: a loose structural type is all the sim needs.

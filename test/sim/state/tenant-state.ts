@@ -4,6 +4,7 @@ import type {
   SeedAssessment, SeedPolicyAssignment, SeedPolicyDefinition, SeedPolicySetDefinition, SeedSubscription, SimSeed,
 } from '../seed-types.js';
 import type { PolicyExemptionResource } from '../types.js';
+import { VersionedMap } from './versioned-map.js';
 import { idKey, managementGroupId, normalizeId, parentWithinSubscription, parseScope } from './scope.js';
 
 const DAY_MS = 86_400_000;
@@ -18,7 +19,13 @@ export class TenantState {
   readonly policySetDefinitions = new Map<string, SeedPolicySetDefinition>();
   readonly policyAssignments = new Map<string, SeedPolicyAssignment>();
   readonly assessments: SeedAssessment[];
-  readonly exemptions = new Map<string, PolicyExemptionResource>();
+  /** Versioned so the Resource Graph index can tell when it is behind. */
+  readonly exemptions = new VersionedMap<string, PolicyExemptionResource>();
+  /**
+   * exemptionManagementMode by exemption key. Newer api-versions carry it; the 2024-12-01-preview answers
+   * the sim serves over ARM cannot, so it lives beside the resource and only Resource Graph rows show it.
+   */
+  readonly exemptionManagementModes = new Map<string, string>();
 
   constructor(seed: SimSeed, now: Date = new Date()) {
     this.seed = seed;
@@ -47,6 +54,7 @@ export class TenantState {
       const createdAt = e.createdAt ?? now.toISOString();
       const createdBy = e.createdBy ?? seed.client.clientId;
       const createdByType = e.createdBy?.includes('@') ? 'User' as const : 'Application' as const;
+      if (e.exemptionManagementMode) this.exemptionManagementModes.set(idKey(id), e.exemptionManagementMode);
       this.exemptions.set(idKey(id), {
         id, name: e.name, type: 'Microsoft.Authorization/policyExemptions',
         systemData: { createdBy, createdByType, createdAt, lastModifiedBy: createdBy, lastModifiedByType: createdByType, lastModifiedAt: createdAt },

@@ -24,6 +24,10 @@ const CASES: Array<[example: string, operationId: string]> = [
   ['security/2023-12-01-preview/examples/SecurityContacts/GetSecurityContact_example.json', 'SecurityContacts_Get'],
   ['security/2023-12-01-preview/examples/SecurityContacts/CreateSecurityContact_example.json', 'SecurityContacts_Create'],
   ['security/2023-12-01-preview/examples/SecurityContacts/DeleteSecurityContact_example.json', 'SecurityContacts_Delete'],
+  ['resourcegraph/2024-04-01/examples/ResourcesBasicQuery.json', 'Resources'],
+  ['resourcegraph/2024-04-01/examples/ResourcesFirstPageQuery.json', 'Resources'],
+  ['resourcegraph/2024-04-01/examples/ResourcesNextPageQuery.json', 'Resources'],
+  ['resourcegraph/2024-04-01/examples/ResourcesMgBasicQuery.json', 'Resources'],
 ];
 
 // Upstream example defects, kept verbatim in the fixtures (see their README).

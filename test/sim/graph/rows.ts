@@ -1,0 +1,48 @@
+// Resource Graph rows for the two served tables, in the column set Resource Graph returns for a
+// `where type =~ ...` query without `project`. Resource Graph lower-cases `type` and `resourceGroup`;
+// `subscriptionId` and `resourceGroup` are '' for rows above a subscription (management-group exemptions).
+import type { SeedAssessment } from '../seed-types.js';
+import { normalizeId, parseScope } from '../state/scope.js';
+import type { PolicyExemptionResource } from '../types.js';
+import type { RowColumn } from './query.js';
+
+export type GraphRow = Record<RowColumn, unknown>;
+
+// Fixed evaluation dates, as the ARM assessments handler uses, so answers are stable between runs.
+const FIRST_EVALUATED = '2025-05-01T08:00:00Z';
+const STATUS_CHANGED = '2025-05-20T08:00:00Z';
+
+function base(id: string, name: string, type: string, tenantId: string, properties: unknown): GraphRow {
+  const s = parseScope(id);
+  return {
+    id, name, type, tenantId, kind: '', location: '',
+    resourceGroup: s.resourceGroup?.toLowerCase() ?? '', subscriptionId: s.subscriptionId ?? '', managedBy: '',
+    sku: null, plan: null, properties, tags: null, identity: null, zones: null, extendedLocation: null,
+  };
+}
+
+/**
+ * `managementMode` is the exemption's exemptionManagementMode: newer api-versions carry it and Resource
+ * Graph shows the latest shape, while the 2024-12-01-preview ARM answers the sim serves cannot.
+ */
+export function exemptionRow(e: PolicyExemptionResource, tenantId: string, managementMode?: string): GraphRow {
+  const properties = structuredClone({ ...e.properties, ...(managementMode ? { exemptionManagementMode: managementMode } : {}) });
+  return base(e.id, e.name, 'microsoft.authorization/policyexemptions', tenantId, properties);
+}
+
+export function assessmentRow(a: SeedAssessment, tenantId: string): GraphRow {
+  const resourceId = normalizeId(a.resourceId);
+  return base(`${resourceId}/providers/Microsoft.Security/assessments/${a.name}`, a.name, 'microsoft.security/assessments', tenantId, {
+    // Resource Graph spells these with capitals (Source, Id), unlike the ARM API's source/id.
+    resourceDetails: { Source: 'Azure', Id: resourceId },
+    displayName: a.displayName,
+    status: { ...a.status, firstEvaluationDate: FIRST_EVALUATED, statusChangeDate: STATUS_CHANGED },
+    metadata: structuredClone(a.metadata),
+    ...(a.additionalData ? { additionalData: { ...a.additionalData } } : {}),
+  });
+}
+
+export function project(row: GraphRow, columns: RowColumn[] | undefined): Record<string, unknown> {
+  if (!columns) return row;
+  return Object.fromEntries(columns.map((c) => [c, row[c]]));
+}
