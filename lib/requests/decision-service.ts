@@ -3,6 +3,7 @@ import { checkExpiry, isDecidable, transition } from './lifecycle.js';
 import type { DecisionChannel, ExemptionCategory, ExemptionRequest, RequestState } from './model.js';
 import { tell, type RequestPorts } from './ports.js';
 import { ConcurrencyError, TokenAlreadyUsedError, type Versioned } from './ports/store.js';
+import { REQUEST_LIMITS } from './request-size.js';
 import { reviewDigest } from './write-guard.js';
 
 /**
@@ -107,7 +108,7 @@ async function refusalFor(
 }
 
 function decisionOf(request: ExemptionRequest, input: DecideInput, now: Date, maxExpiryDays: number) {
-  const comment = input.comment?.trim().slice(0, 512) || undefined;
+  const comment = input.comment?.trim().slice(0, REQUEST_LIMITS.commentLength) || undefined;
   const approved = input.outcome === 'approve';
   let expiresOn = request.expiresOn;
   if (approved && input.expiresOn && !request.expiresOn.startsWith(input.expiresOn)) {

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { zod } from '../core/lazy-zod.js';
 import type { IntakeLimits, ParseResult } from './intake-command.js';
 import { intakeFields, problemsFrom } from './intake-fields.js';

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { zod } from '../core/lazy-zod.js';
 import { assignmentCovers, parsePolicyAssignmentId } from '../azure/policy-assignment-id.js';
 import { parseResourceId } from '../azure/resource-id.js';

@@ -29,12 +29,8 @@ export async function resolveTargets(
   selector: RecommendationSelector,
   hints: { displayName?: string; portalLink?: string; severity?: string } = {},
 ): Promise<Resolution> {
-  const sets = new Map<string, Promise<PolicySetInfo | undefined>>();
-  const setOf = (id: string, field: string) => {
-    const key = id.toLowerCase();
-    if (!sets.has(key)) sets.set(key, refusalNames(field, `read policy set definition ${id}`, arm.getPolicySetDefinition(id)));
-    return sets.get(key)!;
-  };
+  // Initiatives are memoised by the gateway (CachingArmGateway), across requests as well as within one.
+  const setOf = (id: string, field: string) => refusalNames(field, `read policy set definition ${id}`, arm.getPolicySetDefinition(id));
 
   if (selector.kind === 'assignment') {
     const field = 'policyAssignmentId';

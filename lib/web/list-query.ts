@@ -1,5 +1,4 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { z } from 'zod';
 import { lazily, zod } from '../core/lazy-zod.js';
 import { problemsFrom } from '../requests/intake-fields.js';
 import { REQUEST_STATES } from '../requests/model.js';
