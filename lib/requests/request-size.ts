@@ -27,6 +27,8 @@ export const REQUEST_LIMITS = {
   commentLength: 512,
   errorCodeLength: 128,
   errorMessageLength: 1024,
+  // reviewDigest(): SHA-256 in hex.
+  reviewDigestLength: 64,
   // exemptionName(): "eb-" and 40 hex digits.
   exemptionNameLength: 43,
 } as const;
@@ -56,7 +58,7 @@ export function fullyGrown(request: ExemptionRequest): ExemptionRequest {
   return {
     ...request,
     approvers: Array.from({ length: L.approvers }, () => email),
-    decision: { outcome: 'approved', by: email, at: request.updatedAt, channel: 'review-page', comment: longest(L.commentLength) },
+    decision: { outcome: 'approved', by: email, at: request.updatedAt, channel: 'review-page', comment: longest(L.commentLength), reviewed: 'f'.repeat(L.reviewDigestLength) },
     exemptions: request.targets.flatMap((target) => target.assignments.map((assignment) => ({
       id: `${target.resourceId}${EXEMPTION_PATH}${'e'.repeat(L.exemptionNameLength)}`,
       resourceId: target.resourceId,
