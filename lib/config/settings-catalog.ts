@@ -122,6 +122,30 @@ export const SETTINGS = {
     kind: 'int', default: '15', min: 5, max: 1440, sample: '15',
     doc: 'An approved or applying request with no change for this long gets its apply message sent again (audited as "requeued").',
   },
+  SWEEP_SCHEDULE: {
+    kind: 'ncrontab', default: '0 0 2 * * *', sample: '0 0 2 * * *',
+    doc: 'When the nightly sweep runs: NCRONTAB with seconds, in UTC. The Functions host reads it too (%SWEEP_SCHEDULE%), so it must be set.',
+  },
+  SWEEP_SCOPE: {
+    kind: 'string', optional: true, sample: '',
+    doc: 'What the sweep covers: ";"-separated subscription ids and/or /providers/Microsoft.Management/managementGroups/{id}. Empty: every subscription the identity can read.',
+  },
+  SWEEP_WARN_DAYS: {
+    kind: 'string', default: '30,7,1', sample: '30,7,1',
+    doc: 'Days before expiry at which the requester and approvers are told, once per threshold (","-separated, 1 to 365).',
+  },
+  SWEEP_DELETE_EXPIRED_AFTER_DAYS: {
+    kind: 'int', optional: true, min: 1, max: 3650, sample: '',
+    doc: 'Delete a managed exemption this many days after it expired (its request becomes "removed"). Off when unset; needs the delete role (see docs/deploy.md).',
+  },
+  SWEEP_DEFENDER_LAG_HOURS: {
+    kind: 'int', default: '24', min: 1, max: 168, sample: '24',
+    doc: 'How long Defender may take to reflect an exemption change before the sweep calls it a mismatch.',
+  },
+  SWEEP_DIGEST_TO: {
+    kind: 'emails', default: '', sample: '',
+    doc: 'Where the sweep digest goes (";"-separated). Empty: each subscription\'s security contacts and FALLBACK_APPROVERS.',
+  },
   WEBHOOK_SECRET_JIRA: {
     kind: 'secret', optional: true, sample: '',
     doc: 'Secret of the Jira Cloud webhook (X-Hub-Signature); ticket webhooks are refused while unset.',
@@ -150,4 +174,7 @@ export const STORAGE_NAMES = {
   openKeysTable: 'openrequestkeys',
   notifyQueue: 'exemption-notify',
   applyQueue: 'exemption-apply',
+  sweepQueue: 'exemption-sweep',
+  sweepRunsTable: 'sweepruns',
+  sweepFindingsTable: 'sweepfindings',
 } as const;

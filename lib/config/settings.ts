@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { lazily, zod } from '../core/lazy-zod.js';
 import { optionalProp as optional } from '../core/optional.js';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-catalog.js';
+import { parseSweepScope, parseWarnDays, type SweepSettings } from './sweep-settings.js';
 
 type Raw = Readonly<Record<string, string | undefined>>;
 
@@ -33,6 +34,7 @@ export interface Settings {
   };
   /** The stuck-request timer; the host reads the schedule itself, the code only the threshold. */
   readonly requeue: { readonly schedule: string; readonly stuckAfterMinutes: number };
+  readonly sweep: SweepSettings;
 }
 
 export class SettingsError extends Error {
@@ -94,6 +96,8 @@ export function loadSettings(env: Raw): Settings {
   const v = values as { [K in SettingName]: any };
   const storage = storageFrom(v, problems);
   const emailSettings = emailFrom(v, problems);
+  const sweepScope = parseSweepScope(v.SWEEP_SCOPE, problems);
+  const warnDays = values.SWEEP_WARN_DAYS === undefined ? [] : parseWarnDays(v.SWEEP_WARN_DAYS, problems);
   if (problems.length > 0 || !storage || !emailSettings) throw new SettingsError(problems);
   return {
     storage,
@@ -117,6 +121,10 @@ export function loadSettings(env: Raw): Settings {
       defaultCategory: v.DEFAULT_EXEMPTION_CATEGORY,
     },
     requeue: { schedule: v.REQUEUE_STUCK_SCHEDULE, stuckAfterMinutes: v.REQUEUE_STUCK_AFTER_MINUTES },
+    sweep: {
+      schedule: v.SWEEP_SCHEDULE, scope: sweepScope, warnDays, deleteExpiredAfterDays: v.SWEEP_DELETE_EXPIRED_AFTER_DAYS,
+      defenderLagHours: v.SWEEP_DEFENDER_LAG_HOURS, digestTo: v.SWEEP_DIGEST_TO,
+    },
   };
 }
 
