@@ -70,7 +70,7 @@ export class SweepArmTransport {
     return this.pacer;
   }
 
-  async send(method: 'GET' | 'POST', path: ArmPath, query: Readonly<Record<string, string>>, options: SendOptions = {}): Promise<ArmAnswer> {
+  async send(method: 'GET' | 'POST' | 'DELETE', path: ArmPath, query: Readonly<Record<string, string>>, options: SendOptions = {}): Promise<ArmAnswer> {
     const what = `${method} ${path}`;
     for (let attempt = 0; ; attempt++) {
       await options.hooks?.beforeAttempt?.();
@@ -109,11 +109,11 @@ export class SweepArmTransport {
     await pause(this.pacer, this.stats, retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : this.backoffMs * 2 ** attempt);
   }
 
-  private async once(method: 'GET' | 'POST', path: ArmPath, queryParameters: Readonly<Record<string, string>>, body: unknown): Promise<ArmAnswer> {
+  private async once(method: 'GET' | 'POST' | 'DELETE', path: ArmPath, queryParameters: Readonly<Record<string, string>>, body: unknown): Promise<ArmAnswer> {
     // Already encoded segment by segment; encoding it again would turn %2F into %252F.
     const resource = this.client.path('/{path}', { value: path.slice(1), allowReserved: true });
     const options = { queryParameters: { ...queryParameters }, ...(body === undefined ? {} : { body }) };
-    const response = await (method === 'GET' ? resource.get(options) : resource.post(options));
+    const response = await (method === 'GET' ? resource.get(options) : method === 'POST' ? resource.post(options) : resource.delete(options));
     return { status: Number(response.status), headers: { ...response.headers }, body: response.body };
   }
 }

@@ -56,4 +56,9 @@ export interface InventoryPage<T> {
   readonly source: InventorySourceName;
   readonly items: readonly T[];
   readonly problems: readonly RowProblem[];
+  /**
+   * Set when one subscription could not be listed (REST fallback): the rest still arrive, and the run
+   * draws no conclusion from that subscription's absence (nothing there is called deleted).
+   */
+  readonly failedSubscription?: string;
 }

@@ -2,16 +2,11 @@ import { armPath } from '../../azure/arm-path.js';
 import { POLICY_EXEMPTIONS_API_VERSION } from '../../azure/policy-exemption.js';
 import type { ResourceScope } from '../../azure/resource-id.js';
 import type { SweepArmTransport } from '../arm-transport.js';
-import type { InventoryExemption } from '../inventory.js';
 import { exemptionId, exemptionSegments, readExemptionRow } from './exemption-rows.js';
 
-export type Confirmation =
-  /** ARM has no such exemption (any more): deleted since the row was indexed, or never there. */
-  | { readonly state: 'gone' }
-  /** ARM's current view, which is what an action must go by. */
-  | { readonly state: 'present'; readonly exemption: InventoryExemption }
-  /** ARM answered 200 with something the strict parser refuses: act on nothing, report it. */
-  | { readonly state: 'unreadable'; readonly reason: string };
+import type { Confirmation } from '../ports/sweep-arm.js';
+
+export type { Confirmation };
 
 /**
  * Reads one exemption straight from ARM before the sweep acts on it: Resource Graph rows can lag ARM

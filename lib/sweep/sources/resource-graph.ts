@@ -95,8 +95,10 @@ export class ResourceGraph {
   }
 }
 
+/** An empty list is left out: Resource Graph then covers every subscription the caller can read. */
 function scopeBody(scope: ResourceGraphScope): Record<string, readonly string[]> {
-  return 'subscriptions' in scope ? { subscriptions: scope.subscriptions } : { managementGroups: scope.managementGroups };
+  if ('subscriptions' in scope) return scope.subscriptions.length > 0 ? { subscriptions: scope.subscriptions } : {};
+  return scope.managementGroups.length > 0 ? { managementGroups: scope.managementGroups } : {};
 }
 
 function readPage(answer: ArmAnswer): ResourceGraphPage & { skipToken: string | undefined } {

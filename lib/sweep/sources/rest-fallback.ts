@@ -1,3 +1,4 @@
+import { ArmError } from '../../azure/arm-error.js';
 import { segmentRules } from '../../azure/arm-id-grammar.js';
 import { armPath } from '../../azure/arm-path.js';
 import { POLICY_EXEMPTIONS_API_VERSION } from '../../azure/policy-exemption.js';
@@ -30,11 +31,18 @@ export async function* restExemptionPages(transport: SweepArmTransport, subscrip
     }
     const path = armPath(['subscriptions', subscriptionId, 'providers', 'Microsoft.Authorization', 'policyExemptions']);
     const query = { 'api-version': POLICY_EXEMPTIONS_API_VERSION, ...(REST_EXEMPTION_FILTER ? { $filter: REST_EXEMPTION_FILTER } : {}) };
-    let answer: ArmAnswer | undefined = await transport.send('GET', path, query);
-    while (answer) {
-      const { value, nextLink } = readList(answer);
-      yield readRows(value.filter((row) => isInside(row, subscriptionId)), readExemptionRow, 'rest');
-      answer = nextLink ? await transport.sendNextLink(nextLink) : undefined;
+    try {
+      let answer: ArmAnswer | undefined = await transport.send('GET', path, query);
+      while (answer) {
+        const { value, nextLink } = readList(answer);
+        yield readRows(value.filter((row) => isInside(row, subscriptionId)), readExemptionRow, 'rest');
+        answer = nextLink ? await transport.sendNextLink(nextLink) : undefined;
+      }
+    } catch (error) {
+      // One subscription refused or failing (after the transport's retries) must not cost the others.
+      if (!(error instanceof ArmError)) throw error;
+      const reason = `subscription ${subscriptionId} could not be listed: ${error.status} ${error.code}`;
+      yield { source: 'rest', items: [], problems: [{ source: 'rest', rowId: undefined, reason }], failedSubscription: subscriptionId };
     }
   }
 }
