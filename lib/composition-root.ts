@@ -23,6 +23,7 @@ export interface AppOptions {
 export interface AppServices {
   readonly settings: Settings;
   readonly clock: Clock;
+  credential(): Promise<TokenCredential>;
   store(): Promise<RequestStore>;
   arm(): Promise<ArmGateway>;
   mailer(): Promise<Mailer>;
@@ -101,6 +102,7 @@ export function createServices(options: AppOptions = {}): AppServices {
   return {
     settings,
     clock,
+    credential,
     store,
     arm,
     mailer,

@@ -63,7 +63,7 @@ export interface SweepFinding {
 }
 
 export type SweepTrigger = 'timer' | 'http' | 'cli';
-export type SweepRunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+export type SweepRunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
 
 export interface SweepScope {
   /** Empty together with `subscriptions`: every subscription the identity can read. */

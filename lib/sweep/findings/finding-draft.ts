@@ -21,7 +21,7 @@ export interface ExemptionFacts {
   readonly id: string;
   readonly subscriptionId: string;
   readonly scope: string;
-  readonly policyAssignmentId: string;
+  readonly policyAssignmentId: string | undefined;
   readonly displayName: string | undefined;
   readonly expiresOn: string | undefined;
   readonly requestId: string | undefined;

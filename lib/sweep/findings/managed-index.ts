@@ -74,6 +74,11 @@ export class ManagedIndex {
     return entry;
   }
 
+  /** The entry without ticking it off. */
+  peek(exemptionId: string): ManagedExemption | undefined {
+    return this.byId.get(exemptionId.toLowerCase());
+  }
+
   /** Entries the inventory never showed. */
   *unseen(): Iterable<ManagedExemption> {
     for (const [key, entry] of this.byId) if (!this.seen.has(key)) yield entry;

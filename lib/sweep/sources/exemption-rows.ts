@@ -113,6 +113,14 @@ export function readExemptionRow(row: unknown): ParseOutcome<InventoryExemption>
   };
 }
 
+/** The scope and name of an exemption id, read with the strict grammar (ids from the store are re-read too). */
+export function readExemptionId(raw: string): ParseOutcome<{ scope: ResourceScope; name: string }> {
+  const id = splitExtensionId(raw, EXEMPTION_TAIL);
+  if (!id.ok) return id;
+  const scope = readScopeSegments(id.value.scope);
+  return scope.ok ? { ok: true, value: { scope: scope.value, name: id.value.name } } : { ok: false, reason: `scope ${scope.reason}` };
+}
+
 export function exemptionSegments(scope: ResourceScope, name: string): string[] {
   return [...resourceSegments(scope), ...EXEMPTION_TAIL, name];
 }
