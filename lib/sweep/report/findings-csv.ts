@@ -1,4 +1,8 @@
 import type { SweepFinding } from '../model.js';
+import type { FindingsFilter, SweepStore } from '../ports/sweep-store.js';
+
+/** The store's largest page. */
+const FINDINGS_PAGE_SIZE = 1_000;
 
 /**
  * Findings as RFC 4180 CSV: CRLF line ends, a header row, a field quoted when it holds `"`, `,`, CR or
@@ -37,4 +41,31 @@ export function findingsCsvRows(findings: Iterable<SweepFinding>): string {
 export async function* findingsCsv(pages: AsyncIterable<readonly SweepFinding[]>): AsyncGenerator<string> {
   yield findingsCsvHeader();
   for await (const page of pages) if (page.length > 0) yield findingsCsvRows(page);
+}
+
+/** Findings per store page, the largest the store serves, following continuation tokens to the end. */
+export async function* runFindingPages(store: Pick<SweepStore, 'runFindings'>, runId: string, filter: FindingsFilter): AsyncGenerator<readonly SweepFinding[]> {
+  let continuationToken: string | undefined;
+  do {
+    const page = await store.runFindings(runId, filter, { size: FINDINGS_PAGE_SIZE, ...(continuationToken ? { continuationToken } : {}) });
+    yield page.items;
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+}
+
+/**
+ * The CSV as UTF-8 chunks for a streamed response. The first page is read before this resolves, so a
+ * store that fails at once still gets an error status; a failure later cuts the download short.
+ */
+export async function findingsCsvBody(pages: AsyncIterable<readonly SweepFinding[]>): Promise<AsyncIterable<Uint8Array>> {
+  const encoder = new TextEncoder();
+  const chunks = findingsCsv(pages)[Symbol.asyncIterator]();
+  const header = await chunks.next();
+  const first = await chunks.next();
+  return (async function* () {
+    if (!header.done) yield encoder.encode(header.value);
+    if (first.done) return;
+    yield encoder.encode(first.value);
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield encoder.encode(next.value);
+  })();
 }
