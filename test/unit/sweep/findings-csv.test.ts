@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SweepFinding } from '../../../lib/sweep/model.js';
-import { csvCell, findingsCsv, findingsCsvHeader, findingsCsvRows } from '../../../lib/sweep/report/findings-csv.js';
+import { csvCell, findingsCsv, findingsCsvBody, findingsCsvHeader, findingsCsvRows, runFindingPages } from '../../../lib/sweep/report/findings-csv.js';
 
 const finding = (overrides: Partial<SweepFinding> = {}): SweepFinding => ({
   key: 'a'.repeat(64), kind: 'expiring', threshold: '7',
@@ -110,5 +110,26 @@ describe('findings CSV', () => {
     for await (const chunk of findingsCsv(pages())) chunks.push(chunk);
     expect(chunks).toHaveLength(3);
     expect(parseCsv(chunks.join('')).map((row) => row[0])).toEqual(['key', '1'.repeat(64), '2'.repeat(64), '3'.repeat(64)]);
+  });
+
+  it('follows the store\'s continuation tokens to the last page', async () => {
+    const calls: (string | undefined)[] = [];
+    const store = {
+      async runFindings(_runId: string, _filter: object, page: { size: number; continuationToken?: string }) {
+        calls.push(page.continuationToken);
+        if (!page.continuationToken) return { items: [finding({ key: '1'.repeat(64) })], continuationToken: 'next' };
+        return { items: [finding({ key: '2'.repeat(64) })] };
+      },
+    };
+    const body = await findingsCsvBody(runFindingPages(store, 'run-1', {}));
+    let text = '';
+    for await (const chunk of body) text += new TextDecoder().decode(chunk);
+    expect(calls).toEqual([undefined, 'next']);
+    expect(parseCsv(text).map((row) => row[0])).toEqual(['key', '1'.repeat(64), '2'.repeat(64)]);
+  });
+
+  it('reads the first page before the response starts, so a failing store is an error, not an empty download', async () => {
+    const store = { runFindings: async () => { throw new Error('storage down'); } };
+    await expect(findingsCsvBody(runFindingPages(store, 'run-1', {}))).rejects.toThrow('storage down');
   });
 });
