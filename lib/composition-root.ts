@@ -10,6 +10,7 @@ import type { ApplyMessage, NotifyMessage, WorkQueue } from './requests/ports/wo
 import type { RequestPorts } from './requests/ports.js';
 import type { RequestStore } from './requests/ports/store.js';
 import type { StorageConnection } from './store/storage-clients.js';
+import type { SweepStore } from './sweep/ports/sweep-store.js';
 
 export interface AppOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -25,6 +26,7 @@ export interface AppServices {
   readonly clock: Clock;
   credential(): Promise<TokenCredential>;
   store(): Promise<RequestStore>;
+  sweepStore(): Promise<SweepStore>;
   arm(): Promise<ArmGateway>;
   mailer(): Promise<Mailer>;
   notifier(): Promise<Notifier>;
@@ -76,6 +78,14 @@ export function createServices(options: AppOptions = {}): AppServices {
     if (connection.kind === 'connectionString') await Promise.all([requests.createTable(), openKeys.createTable()]);
     return new TableRequestStore(requests, openKeys);
   });
+  const sweepStore = once(async (): Promise<SweepStore> => {
+    const [{ tableClient }, { TableSweepStore }] = await Promise.all([import('./store/storage-clients.js'), import('./store/table-sweep-store.js')]);
+    const connection = await storage();
+    const runs = tableClient(connection, STORAGE_NAMES.sweepRunsTable);
+    const findings = tableClient(connection, STORAGE_NAMES.sweepFindingsTable);
+    if (connection.kind === 'connectionString') await Promise.all([runs.createTable(), findings.createTable()]);
+    return new TableSweepStore(runs, findings, clock);
+  });
   const arm = once(async (): Promise<ArmGateway> => {
     const [{ AzureArmGateway }, { CachingArmGateway }] = await Promise.all([import('./azure/azure-arm-gateway.js'), import('./azure/caching-arm-gateway.js')]);
     const gateway = new AzureArmGateway({ endpoint: settings.armEndpoint, credential: await credential(), ...(options.armRetry ? { retry: options.armRetry } : {}) });
@@ -104,6 +114,7 @@ export function createServices(options: AppOptions = {}): AppServices {
     clock,
     credential,
     store,
+    sweepStore,
     arm,
     mailer,
     notifier,

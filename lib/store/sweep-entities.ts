@@ -1,0 +1,124 @@
+import { FINDING_KINDS, type FindingKind, type SweepFinding, type SweepRun } from '../sweep/model.js';
+
+/**
+ * Row layouts of the sweep tables. Runs: partition `run`, row key the run id (newest first as text), plus
+ * the lease row. Findings: a ledger per kind (`k-{kind}`, row key the finding key) that remembers every
+ * finding any run saw, and one snapshot partition per run (`r-{runId}`) holding that run's findings whole.
+ */
+export const RUN_PARTITION = 'run';
+export const LEASE_PARTITION = 'lease';
+export const LEASE_ROW = 'sweep';
+export const LEDGER_PREFIX = 'k-';
+export const SNAPSHOT_PREFIX = 'r-';
+
+/** Run ids: lower-case letters, digits and dashes, as the engine mints them; nothing else reaches a table key. */
+export const RUN_ID_PATTERN = /^[0-9a-z][0-9a-z-]{0,63}$/;
+/** Finding keys: a sha256 in lower-case hex. */
+export const FINDING_KEY_PATTERN = /^[0-9a-f]{64}$/;
+
+export const isRunId = (value: unknown): value is string => typeof value === 'string' && RUN_ID_PATTERN.test(value);
+export const isFindingKind = (value: unknown): value is FindingKind => typeof value === 'string' && (FINDING_KINDS as readonly string[]).includes(value);
+
+export const ledgerPartition = (kind: FindingKind): string => `${LEDGER_PREFIX}${kind}`;
+export const snapshotPartition = (runId: string): string => `${SNAPSHOT_PREFIX}${runId}`;
+
+/** A property holds at most 64 KiB; documents go in binary parts of that size (`doc00`, `doc01`, …). */
+const PART_BYTES = 64 * 1024;
+/**
+ * The largest run document kept whole. The errors (at most 50) are the only part that can grow with
+ * input; over this they are clipped. Well under the 1 MiB entity limit even as the emulator counts it
+ * (base64 on the wire).
+ */
+export const MAX_RUN_BYTES = 512 * 1024;
+export const MAX_RUN_ERRORS = 50;
+export const CLIPPED_ERROR_CHARS = 1_000;
+/** A finding quotes ARM text in `detail`; past this the detail and display name are clipped. */
+export const MAX_FINDING_BYTES = 60 * 1024;
+const CLIPPED_DETAIL_CHARS = 2_000;
+const CLIPPED_NAME_CHARS = 512;
+
+const partName = (index: number): `doc${string}` => `doc${String(index).padStart(2, '0')}`;
+
+export type DocParts = { docParts: number; [part: `doc${string}`]: Uint8Array | number };
+
+export function toParts(json: string): DocParts {
+  const bytes = Buffer.from(json, 'utf8');
+  const parts: DocParts = { docParts: 0 };
+  for (let offset = 0; offset < bytes.length; offset += PART_BYTES) {
+    parts[partName(parts.docParts)] = new Uint8Array(bytes.subarray(offset, offset + PART_BYTES));
+    parts.docParts += 1;
+  }
+  return parts;
+}
+
+export function fromParts(entity: Record<string, unknown>): unknown {
+  const count = entity.docParts;
+  if (typeof count !== 'number' || count < 1 || count > 16) throw new Error('stored sweep row has no document');
+  const parts: Uint8Array[] = [];
+  for (let index = 0; index < count; index++) {
+    const part = entity[partName(index)];
+    if (!(part instanceof Uint8Array)) throw new Error(`stored sweep row lacks document part ${index}`);
+    parts.push(part);
+  }
+  return JSON.parse(Buffer.concat(parts).toString('utf8'));
+}
+
+/** The run as stored: the whole record in parts, plus status and start time as columns for queries. */
+export function runEntity(run: SweepRun) {
+  if (!isRunId(run.id)) throw new Error('a sweep run id must be lower-case letters, digits and dashes');
+  return { partitionKey: RUN_PARTITION, rowKey: run.id, status: run.status, startedAt: run.startedAt, ...toParts(runJson(run)) };
+}
+
+function runJson(run: SweepRun): string {
+  const json = JSON.stringify(run);
+  if (Buffer.byteLength(json, 'utf8') <= MAX_RUN_BYTES) return json;
+  const errors = run.errors.slice(0, MAX_RUN_ERRORS).map((error) => error.length > CLIPPED_ERROR_CHARS ? `${error.slice(0, CLIPPED_ERROR_CHARS)}…` : error);
+  const clipped = JSON.stringify({ ...run, errors });
+  if (Buffer.byteLength(clipped, 'utf8') > MAX_RUN_BYTES) throw new Error(`sweep run ${run.id} is too large to store even with its errors clipped`);
+  return clipped;
+}
+
+/** The run's findings snapshot row: the finding whole, and its kind as a column for the kind filter. */
+export function snapshotEntity(runId: string, finding: SweepFinding) {
+  return { partitionKey: snapshotPartition(runId), rowKey: finding.key, kind: finding.kind, ...toParts(findingJson(finding)) };
+}
+
+function findingJson(finding: SweepFinding): string {
+  const json = JSON.stringify(finding);
+  if (Buffer.byteLength(json, 'utf8') <= MAX_FINDING_BYTES) return json;
+  const clip = (text: string | undefined, max: number) => text !== undefined && text.length > max ? `${text.slice(0, max)}…` : text;
+  const clipped = JSON.stringify({ ...finding, detail: clip(finding.detail, CLIPPED_DETAIL_CHARS), displayName: clip(finding.displayName, CLIPPED_NAME_CHARS) });
+  if (Buffer.byteLength(clipped, 'utf8') > MAX_FINDING_BYTES) throw new Error(`finding ${finding.key} is too large to store`);
+  return clipped;
+}
+
+/** Actions that mean a notice went out for the finding. */
+const NOTICES: ReadonlySet<SweepFinding['action']> = new Set(['notified', 'renewal-offered']);
+
+/**
+ * The ledger row, merged into whatever an earlier run wrote: `firstSeen` only for a new finding (a known
+ * one keeps the first run's), `noticedAt` only when this run sent its notice (so it survives later runs).
+ */
+export function ledgerEntity(runId: string, finding: SweepFinding) {
+  return {
+    partitionKey: ledgerPartition(finding.kind),
+    rowKey: finding.key,
+    kind: finding.kind,
+    lastSeen: finding.lastSeen,
+    lastRunId: runId,
+    ...(finding.isNew ? { firstSeen: finding.firstSeen } : {}),
+    ...(NOTICES.has(finding.action) ? { noticedAt: finding.lastSeen } : {}),
+  };
+}
+
+/** Bytes an entity adds to a batch request, roughly and on the high side (binary travels as base64). */
+export function approximateWireBytes(entity: Record<string, unknown>): number {
+  let bytes = 200;
+  for (const [name, value] of Object.entries(entity)) {
+    bytes += name.length + 16;
+    if (typeof value === 'string') bytes += value.length * 3;
+    else if (value instanceof Uint8Array) bytes += Math.ceil(value.length / 3) * 4;
+    else bytes += 32;
+  }
+  return bytes;
+}

@@ -1,0 +1,221 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { SweepFinding, SweepRun } from '../sweep/model.js';
+import type { FindingsFilter, FindingsPage, KnownFinding, SweepStore } from '../sweep/ports/sweep-store.js';
+import { isStatus } from './open-keys.js';
+import {
+  FINDING_KEY_PATTERN, LEASE_PARTITION, LEASE_ROW, LEDGER_PREFIX, RUN_PARTITION,
+  approximateWireBytes, fromParts, isFindingKind, isRunId, ledgerEntity, runEntity, snapshotEntity, snapshotPartition,
+} from './sweep-entities.js';
+
+/** An entity-group transaction holds at most 100 operations and 4 MiB; we stay well inside both. */
+export const MAX_TRANSACTION_OPERATIONS = 100;
+const MAX_TRANSACTION_BYTES = 2 * 1024 * 1024;
+/** Transactions in flight at once while saving a page of findings. */
+export const SAVE_CONCURRENCY = 8;
+export const MAX_FINDINGS_PAGE = 1_000;
+
+/** A findings continuation token that this store did not hand out for this run. */
+export class InvalidFindingsTokenError extends Error {
+  constructor() {
+    super('not a continuation token for this run\'s findings');
+    this.name = 'InvalidFindingsTokenError';
+  }
+}
+
+type LeaseEntity = { holder: string; until: string };
+
+/**
+ * Sweep runs and findings in Azure Table Storage (see sweep-entities.ts for the layout). The lease row
+ * keeps sweeps one at a time: created by the first, taken over only once expired, and then under its
+ * ETag, so of two contenders exactly one wins.
+ */
+export class TableSweepStore implements SweepStore {
+  constructor(
+    private readonly runs: TableClient,
+    private readonly findings: TableClient,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async acquireLease(runId: string, until: string): Promise<boolean> {
+    if (!isRunId(runId)) throw new Error('a sweep run id must be lower-case letters, digits and dashes');
+    const row = { partitionKey: LEASE_PARTITION, rowKey: LEASE_ROW, holder: runId, until };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.runs.createEntity(row);
+        return true;
+      } catch (error) {
+        if (!isStatus(error, 409)) throw error;
+      }
+      let held;
+      try {
+        held = await this.runs.getEntity<LeaseEntity>(LEASE_PARTITION, LEASE_ROW);
+      } catch (error) {
+        if (isStatus(error, 404)) continue; // released in between: try to create it again
+        throw error;
+      }
+      const expired = !(Date.parse(held.until) > this.clock.now().getTime());
+      if (held.holder !== runId && !expired) return false;
+      try {
+        await this.runs.updateEntity(row, 'Replace', { etag: held.etag });
+        return true;
+      } catch (error) {
+        if (isStatus(error, 412) || isStatus(error, 404)) return false; // another contender got there first
+        throw error;
+      }
+    }
+    return false;
+  }
+
+  async releaseLease(runId: string): Promise<void> {
+    try {
+      const held = await this.runs.getEntity<LeaseEntity>(LEASE_PARTITION, LEASE_ROW);
+      if (held.holder !== runId) return;
+      await this.runs.deleteEntity(LEASE_PARTITION, LEASE_ROW, { etag: held.etag });
+    } catch (error) {
+      // Gone already, or taken over after it expired: either way no longer ours to release.
+      if (isStatus(error, 404) || isStatus(error, 412)) return;
+      throw error;
+    }
+  }
+
+  async saveRun(run: SweepRun): Promise<void> {
+    await this.runs.upsertEntity(runEntity(run), 'Replace');
+  }
+
+  async getRun(id: string): Promise<SweepRun | undefined> {
+    if (!isRunId(id)) return undefined;
+    try {
+      return fromParts(await this.runs.getEntity<Record<string, unknown>>(RUN_PARTITION, id)) as SweepRun;
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async latestRun(): Promise<SweepRun | undefined> {
+    const pages = this.runs
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${RUN_PARTITION}` } })
+      .byPage({ maxPageSize: 1 });
+    // The service may answer a page with no rows and a continuation token; keep asking until a row comes.
+    for await (const page of pages) {
+      const first = page[0];
+      if (first) return fromParts(first) as SweepRun;
+    }
+    return undefined;
+  }
+
+  async *knownFindings(): AsyncIterable<KnownFinding> {
+    const filter = odata`PartitionKey ge ${LEDGER_PREFIX} and PartitionKey lt ${'k.'}`;
+    const rows = this.findings.listEntities<Record<string, unknown>>({
+      queryOptions: { filter, select: ['RowKey', 'kind', 'firstSeen', 'lastSeen', 'noticedAt'] },
+    });
+    for await (const row of rows) {
+      const { rowKey: key, kind, firstSeen, lastSeen, noticedAt } = row;
+      if (typeof key !== 'string' || !isFindingKind(kind)) continue;
+      const first = typeof firstSeen === 'string' ? firstSeen : typeof lastSeen === 'string' ? lastSeen : undefined;
+      if (!first) continue;
+      yield { key, kind, firstSeen: first, ...(typeof noticedAt === 'string' ? { noticedAt } : {}) };
+    }
+  }
+
+  async saveFindings(runId: string, findings: readonly SweepFinding[]): Promise<void> {
+    if (!isRunId(runId)) throw new Error('a sweep run id must be lower-case letters, digits and dashes');
+    const byPartition = new Map<string, TransactionAction[]>();
+    const add = (partition: string, action: TransactionAction) => {
+      const actions = byPartition.get(partition) ?? [];
+      actions.push(action);
+      byPartition.set(partition, actions);
+    };
+    const seen = new Set<string>();
+    for (const finding of findings) {
+      if (!FINDING_KEY_PATTERN.test(finding.key)) throw new Error('a finding key must be a sha256 in lower-case hex');
+      if (!isFindingKind(finding.kind)) throw new Error(`unknown finding kind for ${finding.key}`);
+      // A row may appear only once in a transaction; a repeat within a page is the same finding.
+      if (seen.has(finding.key)) continue;
+      seen.add(finding.key);
+      const snapshot = snapshotEntity(runId, finding);
+      add(snapshot.partitionKey, ['upsert', snapshot, 'Replace']);
+      const ledger = ledgerEntity(runId, finding);
+      add(ledger.partitionKey, ['upsert', ledger, 'Merge']);
+    }
+    const batches = [...byPartition.values()].flatMap(transactions);
+    await inParallel(batches, SAVE_CONCURRENCY, (batch) => this.findings.submitTransaction(batch));
+  }
+
+  async runFindings(runId: string, filter: FindingsFilter, page: { size: number; continuationToken?: string }): Promise<FindingsPage> {
+    if (!isRunId(runId)) return { items: [] };
+    if (filter.kind !== undefined && !isFindingKind(filter.kind)) return { items: [] };
+    const partition = snapshotPartition(runId);
+    const clauses = [odata`PartitionKey eq ${partition}`];
+    if (filter.kind) clauses.push(odata`kind eq ${filter.kind}`);
+    const size = Math.max(1, Math.min(MAX_FINDINGS_PAGE, Math.floor(page.size) || MAX_FINDINGS_PAGE));
+    const token = page.continuationToken === undefined ? undefined : openToken(page.continuationToken, partition);
+    const pages = this.findings
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: clauses.join(' and ') } })
+      .byPage({ maxPageSize: size, ...(token ? { continuationToken: token } : {}) });
+    const first = await pages.next();
+    if (first.done) return { items: [] };
+    const items = first.value.map((row) => fromParts(row) as SweepFinding);
+    const next = first.value.continuationToken;
+    return next ? { items, continuationToken: sealToken(partition, next) } : { items };
+  }
+}
+
+/**
+ * Our token wraps the SDK's (whose inner keys are the service's own encoding) with the partition it
+ * continues, in base64url: one issued for another run, or made up, is refused rather than sent on.
+ */
+function sealToken(partition: string, sdkToken: string): string {
+  return Buffer.from(JSON.stringify({ p: partition, t: sdkToken })).toString('base64url');
+}
+
+function openToken(token: string, partition: string): string {
+  if (!/^[A-Za-z0-9_-]{1,2048}$/.test(token)) throw new InvalidFindingsTokenError();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidFindingsTokenError();
+  }
+  const { p, t, ...rest } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (p !== partition || typeof t !== 'string' || !/^[A-Za-z0-9+/=]{1,1400}$/.test(t) || Object.keys(rest).length > 0) throw new InvalidFindingsTokenError();
+  return t;
+}
+
+/** One partition's actions cut into transactions within the operation and size limits. */
+function transactions(actions: readonly TransactionAction[]): TransactionAction[][] {
+  const batches: TransactionAction[][] = [];
+  let current: TransactionAction[] = [];
+  let bytes = 0;
+  for (const action of actions) {
+    const size = approximateWireBytes(action[1] as Record<string, unknown>);
+    if (current.length > 0 && (current.length >= MAX_TRANSACTION_OPERATIONS || bytes + size > MAX_TRANSACTION_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(action);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; after a failure nothing new starts, and it is thrown. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length && failures.length === 0) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
+}
