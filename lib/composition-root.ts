@@ -9,6 +9,7 @@ import type { Notifier } from './requests/ports/notifier.js';
 import type { ApplyMessage, NotifyMessage, WorkQueue } from './requests/ports/work-queue.js';
 import type { RequestPorts } from './requests/ports.js';
 import type { RequestStore } from './requests/ports/store.js';
+import type { SweepMessage } from './sweep/sweep-queue.js';
 import type { StorageConnection } from './store/storage-clients.js';
 import type { SweepStore } from './sweep/ports/sweep-store.js';
 
@@ -32,6 +33,7 @@ export interface AppServices {
   notifier(): Promise<Notifier>;
   notifyQueue(): Promise<WorkQueue<NotifyMessage>>;
   applyQueue(): Promise<WorkQueue<ApplyMessage>>;
+  sweepQueue(): Promise<WorkQueue<SweepMessage>>;
   ports(): Promise<RequestPorts>;
 }
 
@@ -109,6 +111,7 @@ export function createServices(options: AppOptions = {}): AppServices {
   });
   const notifyQueue = queue<NotifyMessage>(STORAGE_NAMES.notifyQueue);
   const applyQueue = queue<ApplyMessage>(STORAGE_NAMES.applyQueue);
+  const sweepQueue = queue<SweepMessage>(STORAGE_NAMES.sweepQueue);
   return {
     settings,
     clock,
@@ -120,6 +123,7 @@ export function createServices(options: AppOptions = {}): AppServices {
     notifier,
     notifyQueue,
     applyQueue,
+    sweepQueue,
     async ports() {
       const [s, a, m, n, q] = await Promise.all([store(), arm(), notifier(), notifyQueue(), applyQueue()]);
       return { clock, store: s, arm: a, notifier: m, notifyQueue: n, applyQueue: q };
