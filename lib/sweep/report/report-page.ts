@@ -46,13 +46,20 @@ const PAGE_STYLES = raw(`<style>
 .wrap { max-width: 1200px; }
 .scroll { overflow-x: auto; }
 table.findings td, table.findings th { padding-right: 14px; }
-table.counts td.num, table.counts th.num { text-align: right; width: 8em; }
+table.counts { width: auto; min-width: 360px; }
+table.counts td.num, table.counts th.num { text-align: right; padding-left: 24px; }
+table.findings .nowrap { white-space: nowrap; overflow-wrap: normal; }
+table.findings td.detail { min-width: 14em; }
 form.filter { display: flex; flex-wrap: wrap; gap: 12px 18px; align-items: flex-end; margin: 0 0 16px; }
 form.filter .field { margin: 0; }
 form.filter input[type=search] { font: inherit; padding: 8px 10px; border: 1px solid #8c959f; border-radius: 6px; width: 260px; max-width: 100%; }
 form.filter label.check { display: flex; gap: 6px; align-items: center; font-weight: 600; margin: 0; padding-bottom: 8px; }
 form.filter button { background: var(--accent); color: #fff; min-width: 100px; padding: 8px 18px; }
 </style>`);
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
 
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
@@ -80,7 +87,7 @@ function summary(run: SweepRun): SafeHtml {
 <dt>Scope</dt><dd data-testid="scope">${scopeText(run)}</dd>
 <dt>Started</dt><dd data-testid="started">${formatUtc(run.startedAt)}</dd>
 <dt>Duration</dt><dd data-testid="duration">${duration}</dd>
-<dt>Inventory</dt><dd>${run.counts.exemptions} exemptions, ${run.counts.assessments} assessments, ${run.counts.subscriptions} subscriptions${run.source && html` (from ${run.source === 'resourceGraph' ? 'Resource Graph' : 'the REST API'})`}</dd>
+<dt>Inventory</dt><dd>${plural(run.counts.exemptions, 'exemption', 'exemptions')}, ${plural(run.counts.assessments, 'assessment', 'assessments')}, ${plural(run.counts.subscriptions, 'subscription', 'subscriptions')}${run.source && html` (from ${run.source === 'resourceGraph' ? 'Resource Graph' : 'the REST API'})`}</dd>
 <dt>Calls</dt><dd data-testid="calls">${c.resourceGraphQueries} Resource Graph queries, ${c.armCalls} ARM calls, ${c.throttled} throttled, ${formatDuration(c.waitedMs)} waiting</dd>
 <dt>Errors</dt><dd data-testid="errors">${run.errors.length === 0 ? 'none' : html`${run.errors.length}<ul class="ids">${run.errors.slice(0, 50).map((e) => html`<li class="prewrap">${e}</li>`)}</ul>`}</dd>
 </dl>`;
@@ -136,10 +143,10 @@ function findingRow(f: SweepFinding, now: Date): SafeHtml {
 <td>${FINDING_LABELS[f.kind] ?? f.kind}${f.threshold && html` <span class="muted">(${f.threshold} d)</span>`}${f.isNew && html` <span class="badge">new</span>`}</td>
 <td>${f.displayName && html`<div data-testid="display-name">${f.displayName}</div>`}<div class="mono" data-testid="subject">${f.subject}</div></td>
 <td class="mono">${f.scope}</td>
-<td>${expiresCell(f.expiresOn, now)}</td>
-<td class="prewrap" data-testid="detail">${f.detail}</td>
-<td>${f.action}</td>
-<td>${isoDate(f.firstSeen)}</td>
+<td class="nowrap">${expiresCell(f.expiresOn, now)}</td>
+<td class="prewrap detail" data-testid="detail">${f.detail}</td>
+<td class="nowrap">${f.action}</td>
+<td class="nowrap">${isoDate(f.firstSeen)}</td>
 </tr>`;
 }
 
