@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import { lazily, zod } from '../core/lazy-zod.js';
+import { derivedKey, hmac, macMatches } from './signing-keys.js';
+
+/**
+ * The signed link to one sweep run's report page. It grants reading that run's report (and its CSV)
+ * until it expires; nothing else. Same shape as the review token, `v1.{payload}.{mac}`, but signed with
+ * its own derived key, so a review link can never open a report and the other way round.
+ */
+export interface ReportClaims {
+  readonly runId: string;
+  readonly expiresAt: Date;
+}
+
+export type ReportTokenCheck =
+  | { readonly ok: true; readonly claims: ReportClaims }
+  | { readonly ok: false; readonly reason: 'malformed' | 'bad-signature' | 'expired' };
+
+/** What a run id looks like (see SweepRun.id); anything else is refused before it reaches a URL or a key. */
+export const RUN_ID_PATTERN = /^[0-9a-z-]{8,64}$/;
+
+export function isRunId(value: string): boolean {
+  return RUN_ID_PATTERN.test(value);
+}
+
+const VERSION = 'v1';
+const PURPOSE = 'sweep-report';
+const MAX_TOKEN_LENGTH = 1024;
+
+const payloadSchema = lazily(() => {
+  const z = zod();
+  return z.strictObject({
+    run: z.string().regex(RUN_ID_PATTERN),
+    exp: z.number().int().positive(),
+  });
+});
+
+function assertRunId(runId: string): void {
+  if (!isRunId(runId)) throw new Error('not a sweep run id');
+}
+
+export function issueReportToken(secret: string, input: { readonly runId: string; readonly expiresAt: Date }): string {
+  assertRunId(input.runId);
+  const exp = Math.floor(input.expiresAt.getTime() / 1000);
+  if (!Number.isFinite(exp) || exp <= 0) throw new Error('report token expiry is not a valid date');
+  const payload = Buffer.from(JSON.stringify({ run: input.runId, exp })).toString('base64url');
+  const mac = hmac(derivedKey(secret, PURPOSE), `${VERSION}.${payload}`).toString('base64url');
+  return `${VERSION}.${payload}.${mac}`;
+}
+
+export function checkReportToken(secret: string, token: string, now: Date): ReportTokenCheck {
+  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2]) return { ok: false, reason: 'malformed' };
+  const expected = hmac(derivedKey(secret, PURPOSE), `${VERSION}.${parts[1]}`);
+  if (!macMatches(expected, parts[2])) return { ok: false, reason: 'bad-signature' };
+  let payload: z.infer<ReturnType<typeof payloadSchema>>;
+  try {
+    payload = payloadSchema().parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const expiresAt = new Date(payload.exp * 1000);
+  if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, claims: { runId: payload.run, expiresAt } };
+}
+
+function base(publicBaseUrl: string): string {
+  return publicBaseUrl.replace(/\/+$/, '');
+}
+
+/** `${base}/api/sweeps/${runId}/report?t=${token}`: the link the digest email carries. */
+export function reportUrl(publicBaseUrl: string, runId: string, token: string): string {
+  assertRunId(runId);
+  return `${base(publicBaseUrl)}/api/sweeps/${runId}/report?t=${encodeURIComponent(token)}`;
+}
+
+/**
+ * The report's CSV download, as a path on the same host (the page links to it), carrying the same token.
+ * Extra query parameters (the page's current filter) are appended after `t`.
+ */
+export function reportCsvPath(runId: string, token: string, extra?: URLSearchParams): string {
+  assertRunId(runId);
+  const query = new URLSearchParams({ t: token });
+  for (const [name, value] of extra ?? []) if (name !== 't') query.append(name, value);
+  return `/api/sweeps/${runId}/findings.csv?${query.toString()}`;
+}
