@@ -3,8 +3,8 @@ import { services } from '../lib/composition-root.js';
 import { defineHttpFunction } from '../lib/host/function-registry.js';
 import { isFindingKind, isRunId } from '../lib/store/sweep-entities.js';
 import { FINDING_KINDS } from '../lib/sweep/model.js';
-import { findingsCsvBody, runFindingPages } from '../lib/sweep/report/findings-csv.js';
-import { findingsCsvFileName, SWEEPS_ROUTE } from '../lib/sweep/report/run-view.js';
+import { findingsCsvResponse } from '../lib/sweep/report/csv-response.js';
+import { SWEEPS_ROUTE } from '../lib/sweep/report/run-view.js';
 import { problemFromError } from '../lib/web/http-errors.js';
 import { problem } from '../lib/web/problem.js';
 
@@ -20,17 +20,7 @@ export async function getSweepFindingsCsv(request: HttpRequest, context: Invocat
   try {
     const store = await services().sweepStore();
     if (!(await store.getRun(id))) return problem(404, `no sweep run ${id}`);
-    const body = await findingsCsvBody(runFindingPages(store, id, kind ? { kind } : {}));
-    return {
-      status: 200,
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${findingsCsvFileName(id)}"`,
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-store',
-      },
-      body,
-    };
+    return await findingsCsvResponse(store, id, kind);
   } catch (error) {
     return problemFromError(error, context);
   }

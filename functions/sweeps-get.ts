@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { services } from '../lib/composition-root.js';
 import { defineHttpFunction } from '../lib/host/function-registry.js';
 import { isRunId } from '../lib/store/sweep-entities.js';
-import { runView, SWEEPS_ROUTE } from '../lib/sweep/report/run-view.js';
+import { reportLinkSettings, runView, SWEEPS_ROUTE } from '../lib/sweep/report/run-view.js';
 import { problemFromError } from '../lib/web/http-errors.js';
 import { json, problem } from '../lib/web/problem.js';
 import { getLatestSweep } from './sweeps-latest.js';
@@ -18,7 +18,7 @@ export async function getSweep(request: HttpRequest, context: InvocationContext)
   try {
     const run = await (await app.sweepStore()).getRun(id);
     if (!run) return problem(404, `no sweep run ${id}`);
-    return json(200, runView(run, app.settings.publicBaseUrl));
+    return json(200, runView(run, reportLinkSettings(app.settings), app.clock.now()));
   } catch (error) {
     return problemFromError(error, context);
   }

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { services } from '../lib/composition-root.js';
 import { defineHttpFunction } from '../lib/host/function-registry.js';
-import { runView, SWEEPS_ROUTE } from '../lib/sweep/report/run-view.js';
+import { reportLinkSettings, runView, SWEEPS_ROUTE } from '../lib/sweep/report/run-view.js';
 import { problemFromError } from '../lib/web/http-errors.js';
 import { json, problem } from '../lib/web/problem.js';
 
@@ -11,7 +11,7 @@ export async function getLatestSweep(_request: HttpRequest, context: InvocationC
   try {
     const run = await (await app.sweepStore()).latestRun();
     if (!run) return problem(404, 'no sweep has run yet');
-    return json(200, runView(run, app.settings.publicBaseUrl));
+    return json(200, runView(run, reportLinkSettings(app.settings), app.clock.now()));
   } catch (error) {
     return problemFromError(error, context);
   }

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { services } from '../lib/composition-root.js';
 import { defineHttpFunction } from '../lib/host/function-registry.js';
-import { runView, SWEEPS_ROUTE } from '../lib/sweep/report/run-view.js';
+import { reportLinkSettings, runView, SWEEPS_ROUTE } from '../lib/sweep/report/run-view.js';
 import { queueSweep } from '../lib/sweep/sweep-queue.js';
 import { problemFromError } from '../lib/web/http-errors.js';
 import { json } from '../lib/web/problem.js';
@@ -11,7 +11,7 @@ export async function startSweep(_request: HttpRequest, context: InvocationConte
   const app = services();
   try {
     const run = await queueSweep({ clock: app.clock, store: await app.sweepStore(), queue: await app.sweepQueue() }, app.settings.sweep.scope);
-    const view = runView(run, app.settings.publicBaseUrl);
+    const view = runView(run, reportLinkSettings(app.settings), app.clock.now());
     return json(202, view, { location: view.links.self });
   } catch (error) {
     return problemFromError(error, context);

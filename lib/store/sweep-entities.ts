@@ -1,4 +1,4 @@
-import { FINDING_KINDS, type FindingKind, type SweepFinding, type SweepRun } from '../sweep/model.js';
+import { isRunId, type FindingKind, type SweepFinding, type SweepRun } from '../sweep/model.js';
 
 /**
  * Row layouts of the sweep tables. Runs: partition `run`, row key the run id (newest first as text), plus
@@ -12,12 +12,10 @@ export const LEDGER_PREFIX = 'k-';
 export const SNAPSHOT_PREFIX = 'r-';
 
 /** Run ids: lower-case letters, digits and dashes, as the engine mints them; nothing else reaches a table key. */
-export const RUN_ID_PATTERN = /^[0-9a-z][0-9a-z-]{0,63}$/;
 /** Finding keys: a sha256 in lower-case hex. */
 export const FINDING_KEY_PATTERN = /^[0-9a-f]{64}$/;
 
-export const isRunId = (value: unknown): value is string => typeof value === 'string' && RUN_ID_PATTERN.test(value);
-export const isFindingKind = (value: unknown): value is FindingKind => typeof value === 'string' && (FINDING_KINDS as readonly string[]).includes(value);
+export { isFindingKind, isRunId, RUN_ID_PATTERN } from '../sweep/model.js';
 
 export const ledgerPartition = (kind: FindingKind): string => `${LEDGER_PREFIX}${kind}`;
 export const snapshotPartition = (runId: string): string => `${SNAPSHOT_PREFIX}${runId}`;

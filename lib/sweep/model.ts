@@ -62,6 +62,17 @@ export interface SweepFinding {
   readonly isNew: boolean;
 }
 
+/** Run ids: lower-case letters, digits and dashes (see newRunId); the one grammar every reader checks. */
+export const RUN_ID_PATTERN = /^[0-9a-z][0-9a-z-]{0,63}$/;
+
+export function isRunId(value: unknown): value is string {
+  return typeof value === 'string' && RUN_ID_PATTERN.test(value);
+}
+
+export function isFindingKind(value: unknown): value is FindingKind {
+  return typeof value === 'string' && (FINDING_KINDS as readonly string[]).includes(value);
+}
+
 export type SweepTrigger = 'timer' | 'http' | 'cli';
 export type SweepRunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
 

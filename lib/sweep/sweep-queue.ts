@@ -3,14 +3,13 @@ import type { Clock } from '../core/clock.js';
 import { lazily, zod } from '../core/lazy-zod.js';
 import type { WorkQueue } from '../requests/ports/work-queue.js';
 import { newRunId } from './engine/run-sweep.js';
-import type { SweepRun, SweepScope } from './model.js';
+import { RUN_ID_PATTERN, type SweepRun, type SweepScope } from './model.js';
 import type { SweepStore } from './ports/sweep-store.js';
 
-const RUN_ID = /^[0-9a-z][0-9a-z-]{0,63}$/;
 
 const sweepMessageSchema = lazily(() => {
   const z = zod();
-  return z.strictObject({ kind: z.literal('sweep'), runId: z.string().regex(RUN_ID) });
+  return z.strictObject({ kind: z.literal('sweep'), runId: z.string().regex(RUN_ID_PATTERN) });
 });
 
 export type SweepMessage = z.infer<ReturnType<typeof sweepMessageSchema>>;

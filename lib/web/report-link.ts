@@ -1,3 +1,4 @@
+import { isRunId, RUN_ID_PATTERN } from '../sweep/model.js';
 import type { z } from 'zod';
 import { lazily, zod } from '../core/lazy-zod.js';
 import { derivedKey, hmac, macMatches } from './signing-keys.js';
@@ -17,11 +18,7 @@ export type ReportTokenCheck =
   | { readonly ok: false; readonly reason: 'malformed' | 'bad-signature' | 'expired' };
 
 /** What a run id looks like (see SweepRun.id); anything else is refused before it reaches a URL or a key. */
-export const RUN_ID_PATTERN = /^[0-9a-z-]{8,64}$/;
-
-export function isRunId(value: string): boolean {
-  return RUN_ID_PATTERN.test(value);
-}
+export { isRunId, RUN_ID_PATTERN };
 
 const VERSION = 'v1';
 const PURPOSE = 'sweep-report';
@@ -83,5 +80,5 @@ export function reportCsvPath(runId: string, token: string, extra?: URLSearchPar
   assertRunId(runId);
   const query = new URLSearchParams({ t: token });
   for (const [name, value] of extra ?? []) if (name !== 't') query.append(name, value);
-  return `/api/sweeps/${runId}/findings.csv?${query.toString()}`;
+  return `/api/sweeps/${runId}/report/findings.csv?${query.toString()}`;
 }

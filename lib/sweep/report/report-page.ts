@@ -33,6 +33,7 @@ export interface ReportPageView {
 export const REPORT_ROW_CAP = 500;
 
 const STATUS_TONE: Readonly<Record<SweepRunStatus, string>> = {
+  queued: '',
   running: '',
   succeeded: ' ok',
   partial: ' bad',

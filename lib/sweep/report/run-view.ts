@@ -1,3 +1,6 @@
+import type { Settings } from '../../config/settings.js';
+import { HOUR_MS } from '../../core/time.js';
+import { issueReportToken, reportUrl } from '../../web/report-link.js';
 import type { SweepRun } from '../model.js';
 
 export const SWEEPS_ROUTE = 'sweeps';
@@ -9,14 +12,26 @@ export interface SweepRunLinks {
   readonly report: string;
 }
 
-export function sweepRunLinks(publicBaseUrl: string, runId: string): SweepRunLinks {
-  const base = `${publicBaseUrl}/api/${SWEEPS_ROUTE}/${encodeURIComponent(runId)}`;
-  return { self: base, findingsCsv: `${base}/findings.csv`, report: `${base}/report` };
+export interface ReportLinkSettings {
+  readonly publicBaseUrl: string;
+  readonly signingKey: string;
+  readonly linkTtlHours: number;
+}
+
+/** The report link carries its own signed token: whoever holds the API key may hand it to a person. */
+export function sweepRunLinks(settings: ReportLinkSettings, runId: string, now: Date): SweepRunLinks {
+  const base = `${settings.publicBaseUrl}/api/${SWEEPS_ROUTE}/${encodeURIComponent(runId)}`;
+  const token = issueReportToken(settings.signingKey, { runId, expiresAt: new Date(now.getTime() + settings.linkTtlHours * HOUR_MS) });
+  return { self: base, findingsCsv: `${base}/findings.csv`, report: reportUrl(settings.publicBaseUrl, runId, token) };
 }
 
 /** The API's view of a run: the record as stored, with its links. */
-export function runView(run: SweepRun, publicBaseUrl: string): SweepRun & { readonly links: SweepRunLinks } {
-  return { ...run, links: sweepRunLinks(publicBaseUrl, run.id) };
+export function runView(run: SweepRun, settings: ReportLinkSettings, now: Date): SweepRun & { readonly links: SweepRunLinks } {
+  return { ...run, links: sweepRunLinks(settings, run.id, now) };
+}
+
+export function reportLinkSettings(settings: Settings): ReportLinkSettings {
+  return { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
 }
 
 /** The file name a run's findings download under. */

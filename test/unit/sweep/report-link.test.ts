@@ -119,6 +119,6 @@ describe('report links', () => {
 
   it('puts the token first on the CSV path and never lets extra parameters replace it', () => {
     const path = reportCsvPath(RUN, 'tok', new URLSearchParams({ t: 'evil', kind: 'expired' }));
-    expect(path).toBe(`/api/sweeps/${RUN}/findings.csv?t=tok&kind=expired`);
+    expect(path).toBe(`/api/sweeps/${RUN}/report/findings.csv?t=tok&kind=expired`);
   });
 });

@@ -76,7 +76,7 @@ describe('report page', () => {
     expect(page).toContain('<input type="hidden" name="t" value="v1.payload.mac">');
     expect(page).toMatch(/<form method="get" class="filter"/);
     expect(page).not.toMatch(/<form[^>]*action=/);
-    expect(page).toContain(`href="/api/sweeps/${run().id}/findings.csv?t=v1.payload.mac&amp;kind=expired&amp;q=a%26b&amp;new=1"`);
+    expect(page).toContain(`href="/api/sweeps/${run().id}/report/findings.csv?t=v1.payload.mac&amp;kind=expired&amp;q=a%26b&amp;new=1"`);
   });
 
   it('shows the filter it applied in the form', () => {
