@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asObject, moduleDeployment, nestedTemplate, resourcesOfType, scopes, type JsonObject, type Template } from './arm-template.js';
-import { armTemplate, readText } from './fixtures.js';
+import { armTemplate, readJson, readText } from './fixtures.js';
 import { checkNothingBroad, checkSweepRoles, checkSweepSettings, checkSweepStorage, type BicepTexts } from './sweep-infra.js';
 
 const bicep = (): BicepTexts => ({
@@ -106,5 +106,12 @@ describe('the nightly sweep in infra (azuredeploy.json and Bicep agree)', () => 
       `${where}: role contributor is not a known built-in role`,
       `${where}: Contributor`,
     ]);
+  });
+
+  it('host.json lets one sweep invocation run an hour (Flex Consumption stops it at 30 minutes otherwise)', () => {
+    const timeout = readJson<{ functionTimeout?: string }>('host.json').functionTimeout ?? '';
+    const [h, m, sec] = (/^(\d{2}):(\d{2}):(\d{2})$/.exec(timeout) ?? []).slice(1).map(Number);
+    expect(timeout, 'functionTimeout').toMatch(/^\d{2}:\d{2}:\d{2}$/);
+    expect(((h! * 60 + m!) * 60 + sec!) / 60).toBeGreaterThanOrEqual(60);
   });
 });
