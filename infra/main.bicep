@@ -60,7 +60,7 @@ param emailDataLocation string = 'United States'
 @description('Public zip of the built app that the deployment installs; empty when azd deploys the code.')
 param packageUri string = 'https://github.com/exemption-broker/exemption-broker/releases/download/v0.1.0/released-package.zip'
 
-@description('Subscriptions the app governs (it gets Security Reader, Reader and a policy-exemption writer role in each); empty for this subscription.')
+@description('Subscriptions the app governs (it gets Security Reader, Reader, a policy-exemption writer role and a policy-evaluation trigger role in each); empty for this subscription.')
 param governedSubscriptionIds array = []
 
 @description('Extra approvers (";"-separated emails) besides the subscriptions\' security contacts.')
@@ -76,6 +76,22 @@ param maxExpiryDays int = 365
   'Mitigated'
 ])
 param defaultExemptionCategory string = 'Waiver'
+
+// The nightly sweep (docs/deploy.md, "Nightly sweep"). It runs at 02:00 UTC (SWEEP_SCHEDULE).
+@description('What the nightly sweep covers: ";"-separated subscription ids, or management group ids as /providers/Microsoft.Management/managementGroups/<id> (not both); empty for every subscription the identity can read. A management group needs Reader and the evaluation trigger role granted there by hand (docs/deploy.md).')
+param sweepScope string = ''
+@description('Days before expiry at which requester and approvers are warned (","-separated, 1 to 365).')
+param sweepWarnDays string = '30,7,1'
+@description('Delete a managed exemption this many days after it expired; 0 never deletes (and the delete role is not granted).')
+@minValue(0)
+@maxValue(3650)
+param sweepDeleteExpiredAfterDays int = 0
+@description('Hours Defender may take to reflect an exemption change before the sweep reports a mismatch.')
+@minValue(1)
+@maxValue(168)
+param sweepDefenderLagHours int = 24
+@description('Where the sweep digest goes (";"-separated emails); empty for each subscription\'s security contacts and the fallback approvers.')
+param sweepDigestTo string = ''
 
 @description('Object id of the person or pipeline deploying, given Key Vault Secrets Officer on the vault; empty for none.')
 param principalId string = ''
@@ -108,10 +124,14 @@ var roleSubscriptionIds = empty(governedSubscriptionIds) ? [
 var tableNames = [
   'exemptionrequests'
   'openrequestkeys'
+  'sweepruns'
+  'sweepfindings'
 ]
+// The first is the queue the role wait probes.
 var queueNames = [
   'exemption-notify'
   'exemption-apply'
+  'exemption-sweep'
 ]
 
 // The app wants endpoints without a trailing slash; environment() gives them with one.
@@ -217,6 +237,11 @@ module functionApp 'modules/functionapp.bicep' = {
     defaultExpiryDays: defaultExpiryDays
     maxExpiryDays: maxExpiryDays
     defaultExemptionCategory: defaultExemptionCategory
+    sweepScope: sweepScope
+    sweepWarnDays: sweepWarnDays
+    sweepDeleteExpiredAfterDays: sweepDeleteExpiredAfterDays
+    sweepDefenderLagHours: sweepDefenderLagHours
+    sweepDigestTo: sweepDigestTo
     packageUri: packageUri
   }
   // Explicit, not only implied by outputs: these modules hold the identity's role assignments,
@@ -248,6 +273,7 @@ module subscriptionRoles 'modules/roles-subscription.bicep' = [for subscriptionI
   params: {
     principalId: identity.outputs.principalId
     environmentToken: resourceToken
+    grantExemptionRemoval: sweepDeleteExpiredAfterDays > 0
   }
 }]
 

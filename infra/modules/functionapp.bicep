@@ -31,6 +31,12 @@ param fallbackApprovers string
 param defaultExpiryDays int
 param maxExpiryDays int
 param defaultExemptionCategory string
+param sweepScope string
+param sweepWarnDays string
+@description('0: the sweep never deletes, and the setting is left empty.')
+param sweepDeleteExpiredAfterDays int
+param sweepDefenderLagHours int
+param sweepDigestTo string
 @description('Public zip of the built app (npm run package); empty when azd deploys the code.')
 param packageUri string
 @description('Changes on every deployment so that the role wait runs each time.')
@@ -162,6 +168,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // The host itself reads the schedule (%REQUEUE_STUCK_SCHEDULE%), so it is set even at its default.
     REQUEUE_STUCK_SCHEDULE: '0 */5 * * * *'
     REQUEUE_STUCK_AFTER_MINUTES: '15'
+    // Likewise %SWEEP_SCHEDULE%: 02:00 UTC every night.
+    SWEEP_SCHEDULE: '0 0 2 * * *'
+    SWEEP_SCOPE: sweepScope
+    SWEEP_WARN_DAYS: sweepWarnDays
+    // Empty is unset for the app: deletion off.
+    SWEEP_DELETE_EXPIRED_AFTER_DAYS: sweepDeleteExpiredAfterDays > 0 ? string(sweepDeleteExpiredAfterDays) : ''
+    SWEEP_DEFENDER_LAG_HOURS: string(sweepDefenderLagHours)
+    SWEEP_DIGEST_TO: sweepDigestTo
     WEBHOOK_SECRET_JIRA: '@Microsoft.KeyVault(SecretUri=${jiraWebhookSecretUri})'
     WEBHOOK_SECRET_STANDARD: '@Microsoft.KeyVault(SecretUri=${standardWebhookSecretUri})'
     BOT_APP_ID: identityClientId

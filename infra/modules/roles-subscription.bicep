@@ -1,13 +1,18 @@
 targetScope = 'subscription'
 
 // What the app may do in a governed subscription, and nothing broader:
-// Security Reader reads security contacts and assessments; Reader lets Resource Graph and the
-// policy assignment / set definition lookups see the subscription; a custom role holds exactly
-// the exemption actions. (Resource Policy Contributor, the narrowest built-in role that can
-// write exemptions, could also change policy assignments and definitions.)
+// Security Reader reads security contacts and assessments; Reader lets Resource Graph (the
+// nightly sweep's policyresources, securityresources and resources queries too) and the policy
+// assignment / set definition lookups see the subscription; a custom role holds exactly the
+// exemption actions; another holds only the Policy Insights evaluation trigger the sweep uses;
+// and, only when the sweep deletes expired exemptions, a third holds only reading and deleting
+// exemptions. (Resource Policy Contributor, the narrowest built-in role that can write
+// exemptions, could also change policy assignments and definitions.)
 param principalId string
 @description('Per-environment token: custom role names are unique in a tenant, and each environment keeps its own.')
 param environmentToken string
+@description('The sweep deletes expired exemptions (sweepDeleteExpiredAfterDays > 0): define and grant the exemption remover role.')
+param grantExemptionRemoval bool = false
 
 var roleIds = {
   securityReader: '39bc4728-0917-49c7-9d2c-d95423bc2eb4'
@@ -43,6 +48,59 @@ resource policyExemptionWriterRole 'Microsoft.Authorization/roleDefinitions@2022
   }
 }
 
+// The sweep asks Policy Insights to re-evaluate a subscription before trusting its compliance states.
+var policyEvaluationTriggerActions = [
+  'Microsoft.PolicyInsights/policyStates/triggerEvaluation/action'
+]
+var policyEvaluationTriggerRoleId = guid(subscription().id, 'exemption-broker-policy-evaluation-trigger', environmentToken)
+
+resource policyEvaluationTriggerRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: policyEvaluationTriggerRoleId
+  properties: {
+    roleName: 'Policy evaluation trigger (exemption-broker ${environmentToken})'
+    description: 'Starts Azure Policy compliance evaluations; nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: policyEvaluationTriggerActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      subscription().id
+    ]
+  }
+}
+
+// Only when the sweep deletes managed exemptions some days after they expired.
+var policyExemptionRemoverActions = [
+  'Microsoft.Authorization/policyExemptions/delete'
+  'Microsoft.Authorization/policyExemptions/read'
+]
+var policyExemptionRemoverRoleId = guid(subscription().id, 'exemption-broker-policy-exemption-remover', environmentToken)
+
+resource policyExemptionRemoverRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (grantExemptionRemoval) {
+  name: policyExemptionRemoverRoleId
+  properties: {
+    roleName: 'Policy exemption remover (exemption-broker ${environmentToken})'
+    description: 'Reads and deletes Azure Policy exemptions; nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: policyExemptionRemoverActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      subscription().id
+    ]
+  }
+}
+
 resource securityReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(subscription().id, principalId, roleIds.securityReader)
   properties: {
@@ -65,6 +123,24 @@ resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(subscription().id, principalId, roleIds.reader)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.reader)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource policyEvaluationTrigger 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(subscription().id, principalId, policyEvaluationTriggerRoleId)
+  properties: {
+    roleDefinitionId: policyEvaluationTriggerRole.id
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource policyExemptionRemover 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantExemptionRemoval) {
+  name: guid(subscription().id, principalId, policyExemptionRemoverRoleId)
+  properties: {
+    roleDefinitionId: policyExemptionRemoverRole.id
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -9,10 +9,12 @@ import { BUILT_IN_ROLES, customRoles, grants, TOO_BROAD } from './roles.js';
 const EXPECTED = [
   'subscription: securityReader', // security contacts, assessments
   'subscription: policyExemptionWriterRoleId', // custom: exactly the exemption actions
-  'subscription: reader', // Resource Graph, assignments and set definitions
+  'subscription: reader', // Resource Graph (requests and the nightly sweep), assignments and set definitions
+  'subscription: policyEvaluationTriggerRoleId', // custom: only the Policy Insights evaluation trigger (sweep)
+  'subscription: policyExemptionRemoverRoleId', // custom, only when the sweep deletes expired exemptions
   'Microsoft.Storage/storageAccounts: storageBlobDataOwner', // host storage, Flex package container
-  'Microsoft.Storage/storageAccounts: storageQueueDataContributor', // notify and apply queues
-  'Microsoft.Storage/storageAccounts: storageTableDataContributor', // request store
+  'Microsoft.Storage/storageAccounts: storageQueueDataContributor', // notify, apply and sweep queues
+  'Microsoft.Storage/storageAccounts: storageTableDataContributor', // request store, sweep runs and findings
   'Microsoft.Insights/components: monitoringMetricsPublisher', // telemetry with local auth off
   'Microsoft.KeyVault/vaults: keyVaultSecretsUser', // Key Vault references
   'Microsoft.Communication/communicationServices: communicationAndEmailServiceOwner', // send email as the identity
