@@ -1,10 +1,11 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import { services } from '../lib/composition-root.js';
 import { defineTimerFunction } from '../lib/host/function-registry.js';
-import { sweepWithApp } from '../lib/sweep/sweep-runner.js';
 
 /** Timer: the nightly sweep of every exemption in SWEEP_SCOPE. */
 export async function nightlySweep(_timer: Timer, context: InvocationContext): Promise<void> {
+  // The engine and its SDK clients load when the timer fires, not when the host starts the worker.
+  const { sweepWithApp } = await import('../lib/sweep/sweep-runner.js');
   const outcome = await sweepWithApp(services(), { trigger: 'timer', dryRun: false });
   if (outcome.kind === 'busy') {
     context.warn('another sweep holds the lease; this one did not start');

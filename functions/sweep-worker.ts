@@ -3,7 +3,6 @@ import { STORAGE_NAMES } from '../lib/config/settings-catalog.js';
 import { services } from '../lib/composition-root.js';
 import { defineQueueFunction } from '../lib/host/function-registry.js';
 import { readSweepMessage } from '../lib/sweep/sweep-queue.js';
-import { sweepQueuedRun } from '../lib/sweep/sweep-runner.js';
 
 /** Queue exemption-sweep: runs a sweep that POST /api/sweeps queued. */
 export async function sweepWorker(entry: unknown, context: InvocationContext): Promise<void> {
@@ -12,6 +11,7 @@ export async function sweepWorker(entry: unknown, context: InvocationContext): P
     context.error('dropping a sweep message that is not { kind: "sweep", runId }', entry);
     return;
   }
+  const { sweepQueuedRun } = await import('../lib/sweep/sweep-runner.js');
   const outcome = await sweepQueuedRun(services(), message.runId);
   if (outcome === 'unknown-run') context.warn(`sweep ${message.runId} is not queued (already ran, or unknown); nothing to do`);
   else if (outcome.kind === 'busy') context.warn(`sweep ${message.runId} did not start: another sweep holds the lease`);

@@ -19,11 +19,11 @@ var roleIds = {
   reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
 }
 
-// Read, create and remove exemptions; exempt/action is checked on the assignment being exempted.
+// Read and create exemptions; exempt/action is checked on the assignment being exempted. Deleting is a
+// separate role, granted only when the sweep may delete expired exemptions.
 var policyExemptionWriterActions = [
   'Microsoft.Authorization/policyExemptions/read'
   'Microsoft.Authorization/policyExemptions/write'
-  'Microsoft.Authorization/policyExemptions/delete'
   'Microsoft.Authorization/policyAssignments/exempt/action'
 ]
 var policyExemptionWriterRoleId = guid(subscription().id, 'exemption-broker-policy-exemption-writer', environmentToken)
@@ -32,7 +32,7 @@ resource policyExemptionWriterRole 'Microsoft.Authorization/roleDefinitions@2022
   name: policyExemptionWriterRoleId
   properties: {
     roleName: 'Policy exemption writer (exemption-broker ${environmentToken})'
-    description: 'Reads, creates and deletes Azure Policy exemptions; nothing else.'
+    description: 'Reads and creates Azure Policy exemptions; nothing else.'
     type: 'CustomRole'
     permissions: [
       {

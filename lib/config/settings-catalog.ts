@@ -128,7 +128,7 @@ export const SETTINGS = {
   },
   SWEEP_SCOPE: {
     kind: 'string', optional: true, sample: '',
-    doc: 'What the sweep covers: ";"-separated subscription ids and/or /providers/Microsoft.Management/managementGroups/{id}. Empty: every subscription the identity can read.',
+    doc: 'What the sweep covers: ";"-separated subscription ids or /providers/Microsoft.Management/managementGroups/{id} (not both). Empty: every subscription the identity can read.',
   },
   SWEEP_WARN_DAYS: {
     kind: 'string', default: '30,7,1', sample: '30,7,1',

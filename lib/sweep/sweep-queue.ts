@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { lazily, zod } from '../core/lazy-zod.js';
 import type { WorkQueue } from '../requests/ports/work-queue.js';
-import { newRunId } from './engine/run-sweep.js';
+import { newRunId } from './run-id.js';
 import { RUN_ID_PATTERN, type SweepRun, type SweepScope } from './model.js';
 import type { SweepStore } from './ports/sweep-store.js';
 

@@ -35,6 +35,7 @@ export async function startLocalEnvironment(options: { publicBaseUrl?: string; e
     SMTP_SECURE: 'false',
     // Read by the host itself (a timer's %…% schedule), so it must be present like in Azure.
     REQUEUE_STUCK_SCHEDULE: SETTINGS.REQUEUE_STUCK_SCHEDULE.default,
+    SWEEP_SCHEDULE: SETTINGS.SWEEP_SCHEDULE.default,
     ...options.extraEnv,
   };
   return {

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { HOUR_MS } from '../../core/time.js';
+import { newRunId } from '../run-id.js';
 import { ManagedIndex } from '../findings/managed-index.js';
 import type { SweepRun, SweepRunStatus, SweepScope, SweepTrigger } from '../model.js';
 import { deletedPhase } from './deleted-phase.js';
@@ -29,10 +29,6 @@ export type SweepOutcome =
 /** A sweep of a very large estate takes minutes; the lease outlives any run the host allows. */
 const LEASE_HOURS = 2;
 
-/** Newest first as text: an inverted millisecond timestamp, then randomness against same-millisecond runs. */
-export function newRunId(now: Date): string {
-  return `${(9_999_999_999_999 - now.getTime()).toString().padStart(13, '0')}-${randomBytes(4).toString('hex')}`;
-}
 
 /**
  * One sweep, whatever started it: the timer, the HTTP trigger or the CLI. Phases run in order, each

@@ -28,8 +28,14 @@ describe('registered functions', () => {
       'GET /api/exemption-requests function',
       'GET /api/exemption-requests/{id} function',
       'GET /api/review anonymous',
+      'GET /api/sweeps/latest function',
+      'GET /api/sweeps/{id} function',
+      'GET /api/sweeps/{id}/findings.csv function',
+      'GET /api/sweeps/{id}/report anonymous',
+      'GET /api/sweeps/{id}/report/findings.csv anonymous',
       'POST /api/exemption-requests function',
       'POST /api/review anonymous',
+      'POST /api/sweeps function',
     ]);
     for (const route of http) {
       const [method, path] = route.split(' ');
@@ -39,13 +45,14 @@ describe('registered functions', () => {
 
   it('trigger on the queues the app sends to', () => {
     const queues = registeredFunctions().flatMap((f) => (f.kind === 'queue' ? [`${f.name}:${f.queueName}`] : []));
-    expect(queues.sort()).toEqual([`applyWorker:${STORAGE_NAMES.applyQueue}`, `notifyWorker:${STORAGE_NAMES.notifyQueue}`]);
+    expect(queues.sort()).toEqual([`applyWorker:${STORAGE_NAMES.applyQueue}`, `notifyWorker:${STORAGE_NAMES.notifyQueue}`, `sweepWorker:${STORAGE_NAMES.sweepQueue}`]);
   });
 
   it('run timers on a schedule the host reads from an app setting that Azure sets (the host knows no catalog defaults)', () => {
     const timers = registeredFunctions().flatMap((f) => (f.kind === 'timer' ? [`${f.name}:${f.schedule}`] : []));
-    expect(timers).toEqual(['requeueStuck:%REQUEUE_STUCK_SCHEDULE%']);
+    expect(timers.sort()).toEqual(['nightlySweep:%SWEEP_SCHEDULE%', 'requeueStuck:%REQUEUE_STUCK_SCHEDULE%']);
     const azure = armAppSettings(armTemplate());
     expect(azure.REQUEUE_STUCK_SCHEDULE).toBe(SETTINGS.REQUEUE_STUCK_SCHEDULE.default);
+    expect(azure.SWEEP_SCHEDULE).toBe(SETTINGS.SWEEP_SCHEDULE.default);
   });
 });

@@ -20,11 +20,10 @@ const EXPECTED = [
   'Microsoft.Communication/communicationServices: communicationAndEmailServiceOwner', // send email as the identity
 ];
 
-/** The custom role's actions: what creating, reading and removing an exemption needs, nothing else. */
+/** The custom role's actions: what creating and reading an exemption needs, nothing else (deleting is the remover's). */
 export const EXEMPTION_WRITER_ACTIONS = [
   'Microsoft.Authorization/policyExemptions/read',
   'Microsoft.Authorization/policyExemptions/write',
-  'Microsoft.Authorization/policyExemptions/delete',
   'Microsoft.Authorization/policyAssignments/exempt/action',
 ];
 
