@@ -53,6 +53,12 @@ export interface SimTenant {
   requests: SimRequestRecord[];
   violations: SimViolation[];
   exemptions(): PolicyExemptionResource[];
+  /**
+   * Deletes a seeded resource out of band (as the portal would; the sim's ARM has no resource API): it
+   * stops existing for ARM at once and for Resource Graph per its indexing mode. Exemptions on it stay,
+   * orphaned. False when no such resource exists.
+   */
+  removeResource(id: string): boolean;
   resourceGraph: SimResourceGraph;
   policyInsights: SimPolicyInsights;
   close(): Promise<void>;
