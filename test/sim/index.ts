@@ -8,9 +8,16 @@
 //   expect(sim.violations).toEqual([]);
 //   await sim.close();
 //
-// Resource Graph (POST /providers/Microsoft.ResourceGraph/resources) answers the sweep's two queries
-// (graph/query.ts); options.resourceGraph sets its quota (and the quota's clock) and whether its index
-// follows ARM ('live') or a snapshot refreshed by sim.resourceGraph.refresh() ('manual', for stale rows).
+// Resource Graph (POST /providers/Microsoft.ResourceGraph/resources) answers the sweep's four query shapes
+// (graph/query.ts): exemptions and policy assignments from `policyresources`, assessments from
+// `securityresources`, seeded resources by type from `resources | where type in~ (...)`.
+// options.resourceGraph sets its quota and whether its index follows ARM ('live') or a snapshot refreshed
+// by sim.resourceGraph.refresh() ('manual', for stale rows).
+// Policy Insights: POST …/policyStates/latest/triggerEvaluation at subscription or resource-group scope
+// answers 202 + Location; polling the Location answers 200 when the scan is done (options.policyInsights).
+// Each trigger is listed by sim.policyInsights.evaluations().
+// options.clock is the sim's clock (ARM rate limits, the Resource Graph quota, handler time); a test on a
+// virtual clock combines it with enforceRateLimits for exact 429s + Retry-After on ARM reads.
 // At scale: startSimTenant({ seed: generateScaleSeed({ subscriptions: 1000, exemptions: 100_000 }).seed }).
 import { readFile } from 'node:fs/promises';
 import { RateLimiter } from './arm/rate-limit.js';
@@ -24,12 +31,13 @@ import { loadServedSpecs } from './spec/load.js';
 import { RouteTable } from './spec/routes.js';
 import { SpecValidator } from './spec/validate.js';
 import { TenantState } from './state/tenant-state.js';
+import { PolicyEvaluations } from './state/evaluations.js';
 import { makeCertificate } from './tls.js';
 import type { SimOptions, SimRequestRecord, SimTenant, SimViolation } from './types.js';
 
 export type {
-  FaultKind, FaultSpec, IndexingMode, PolicyExemptionResource, QuotaOptions, ResourceGraphOptions, SimMail, SimOptions,
-  SimProblem, SimRequestRecord, SimResourceGraph, SimSmtp,
+  FaultKind, FaultSpec, IndexingMode, PolicyExemptionResource, PolicyInsightsOptions, QuotaOptions, ResourceGraphOptions,
+  SimMail, SimOptions, SimPolicyInsights, SimProblem, SimRequestRecord, SimResourceGraph, SimSmtp,
   SimTenant, SimViolation, SystemData,
 } from './types.js';
 export type * from './seed-types.js';
@@ -49,19 +57,23 @@ export async function startSimTenant(options: SimOptions = {}): Promise<SimTenan
     makeCertificate(),
     startSmtpSink(host),
   ]);
-  const state = new TenantState(seed);
+  const clock = options.clock ?? Date.now;
+  const state = new TenantState(seed, new Date(clock()));
   const requests: SimRequestRecord[] = [];
   const violations: SimViolation[] = [];
   const faults = new FaultRegistry();
   let baseUrl = '';
   const entra = new EntraSim(seed, () => baseUrl);
-  const graph = new ResourceGraphSim(state, options.resourceGraph);
+  const rg = options.resourceGraph ?? {};
+  const graph = new ResourceGraphSim(state, { ...rg, quota: { clock, ...rg.quota } });
+  const policyInsights = new PolicyEvaluations(options.policyInsights);
 
   const https = await startHttpsServer(cert, host, {
-    state, entra, validator: new SpecValidator(), rateLimiter: new RateLimiter(), violations,
+    state, entra, validator: new SpecValidator(), rateLimiter: new RateLimiter(clock), violations,
     validateResponses: options.validateResponses ?? true,
     enforceRateLimits: options.enforceRateLimits ?? false,
     routes: new RouteTable(specs), faults, requests, graph, latencyMs: options.latencyMs ?? 0,
+    policyInsights, clock, baseUrl: () => baseUrl,
   });
   baseUrl = https.url;
 
@@ -75,11 +87,13 @@ export async function startSimTenant(options: SimOptions = {}): Promise<SimTenan
     requests,
     violations,
     exemptions: () => [...state.exemptions.values()].map((e) => structuredClone(e)),
+    removeResource: (id) => state.removeResource(id),
     resourceGraph: {
       get indexing() { return graph.index.indexing; },
       setIndexing: (mode) => graph.index.setIndexing(mode),
       refresh: () => graph.index.refresh(),
     },
+    policyInsights: { evaluations: () => policyInsights.evaluations() },
     close: async () => {
       await Promise.all([https.close(), smtp.close()]);
     },

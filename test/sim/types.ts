@@ -15,10 +15,32 @@ export interface SimOptions {
   enforceRateLimits?: boolean;
   /** Bind address. Default 127.0.0.1. */
   host?: string;
-  /** Delay before every answer (Entra and ARM), in ms. Default 0. Per-route delays: a 'latency' fault. */
+  /** Delay before every answer (Entra, ARM, Resource Graph, Policy Insights), in ms. Default 0. Per-route delays: a 'latency' fault. */
   latencyMs?: number;
   /** Resource Graph: indexing mode and the per-user quota (limit, window, clock). */
   resourceGraph?: ResourceGraphOptions;
+  /**
+   * The sim's clock, in milliseconds since the epoch; default Date.now. Drives ARM's read/write token
+   * buckets, the Resource Graph quota (unless `resourceGraph.quota.clock` is given), the time handlers see
+   * (exemption systemData, excludeExpired(), seed `expiresInDays`) and `policyInsights.evaluations()[].at`.
+   * Entra tokens keep real time (the client's token cache checks them against its own clock).
+   */
+  clock?: () => number;
+  /** Policy Insights' trigger-evaluation long-running operations. */
+  policyInsights?: PolicyInsightsOptions;
+}
+
+export interface PolicyInsightsOptions {
+  /** Retry-After (seconds) on the 202s of a trigger and of its status polls. Default 0 (the real service says 30). */
+  retryAfterSeconds?: number;
+  /** How many GETs of the operation's Location it takes to see 200: the ones before answer 202. Default 1. */
+  pollsUntilDone?: number;
+}
+
+/** What Policy Insights was asked to evaluate (see SimOptions.policyInsights). */
+export interface SimPolicyInsights {
+  /** Every accepted trigger, oldest first: scope `/subscriptions/{sub}` or `/subscriptions/{sub}/resourceGroups/{rg}` (seed casing), `at` ISO 8601 by the sim's clock. */
+  evaluations(): { scope: string; at: string }[];
 }
 
 export interface SimTenant {
@@ -31,7 +53,14 @@ export interface SimTenant {
   requests: SimRequestRecord[];
   violations: SimViolation[];
   exemptions(): PolicyExemptionResource[];
+  /**
+   * Deletes a seeded resource out of band (as the portal would; the sim's ARM has no resource API): it
+   * stops existing for ARM at once and for Resource Graph per its indexing mode. Exemptions on it stay,
+   * orphaned. False when no such resource exists.
+   */
+  removeResource(id: string): boolean;
   resourceGraph: SimResourceGraph;
+  policyInsights: SimPolicyInsights;
   close(): Promise<void>;
 }
 

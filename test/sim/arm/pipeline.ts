@@ -5,6 +5,7 @@ import { HANDLERS, type Principal } from '../handlers/index.js';
 import type { EntraSim } from '../entra.js';
 import type { RouteResult, SpecOperation } from '../spec/routes.js';
 import type { SpecValidator } from '../spec/validate.js';
+import type { PolicyEvaluations } from '../state/evaluations.js';
 import type { TenantState } from '../state/tenant-state.js';
 import type { SimProblem, SimViolation } from '../types.js';
 import { ArmError, invalidRequestContent } from './errors.js';
@@ -36,6 +37,10 @@ export interface ArmDeps {
   validateResponses: boolean;
   enforceRateLimits: boolean;
   graph: ResourceGraphSim;
+  policyInsights: PolicyEvaluations;
+  /** The sim's clock (SimOptions.clock). */
+  clock: () => number;
+  baseUrl: () => string;
 }
 
 export async function handleArm(deps: ArmDeps, req: ArmRequest, route: RouteResult): Promise<ArmResponse> {
@@ -98,7 +103,8 @@ export async function handleArm(deps: ArmDeps, req: ArmRequest, route: RouteResu
 
   let result;
   try {
-    result = handler({ state: deps.state, op, params: route.pathParams, query: req.query, body, principal, now: new Date(), graph: deps.graph });
+    result = handler({ state: deps.state, op, params: route.pathParams, query: req.query, body, principal, now: new Date(deps.clock()), graph: deps.graph,
+      policyInsights: deps.policyInsights, baseUrl: deps.baseUrl() });
   } catch (e) {
     if (!(e instanceof ArmError)) throw e;
     const r = fail(e, op.operationId);

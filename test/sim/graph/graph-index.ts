@@ -1,15 +1,17 @@
 // What Resource Graph has indexed. Resource Graph lags ARM; the sim models that with two modes:
-//   live   — every query sees the tenant's current exemptions (what ordinary tests want);
+//   live   — every query sees the tenant's current exemptions, policy assignments and resources (what
+//            ordinary tests want);
 //   manual — the index is a snapshot taken by refresh(): exemptions created, changed or deleted through
-//            ARM afterwards are not seen until the next refresh(), so Resource Graph can serve a row ARM
-//            no longer has (the sweep's "stale row" case).
+//            ARM, assignments deleted through ARM and resources removed out of band (sim.removeResource)
+//            afterwards are not seen until the next refresh(), so Resource Graph can serve a row ARM no
+//            longer has (the sweep's "stale row" case).
 // Assessments are not written through the sim's ARM API; they are indexed at start and on refresh().
 // Entries are kept sorted by lower-cased id, the order paging walks.
 import type { TenantState } from '../state/tenant-state.js';
 import { idKey, managementGroupId } from '../state/scope.js';
 import type { PolicyExemptionResource } from '../types.js';
-import type { GraphTable } from './query.js';
-import { assessmentRow, exemptionRow, type GraphRow } from './rows.js';
+import type { GraphSource } from './query.js';
+import { assessmentRow, assignmentRow, exemptionRow, resourceRow, type GraphRow } from './rows.js';
 
 export type IndexingMode = 'live' | 'manual';
 
@@ -17,6 +19,8 @@ export interface IndexEntry {
   key: string;
   /** Lower-cased subscription id; '' for rows above any subscription. */
   sub: string;
+  /** Lower-cased resource type (resources only: what `type in~ (...)` filters on). */
+  type?: string;
   row(): GraphRow;
 }
 
@@ -29,7 +33,11 @@ export interface GraphScope {
 export class GraphIndex {
   private exemptions: IndexEntry[] = [];
   private assessments: IndexEntry[] = [];
+  private assignments: IndexEntry[] = [];
+  private resources: IndexEntry[] = [];
   private exemptionsVersion = -1;
+  private assignmentsVersion = -1;
+  private resourcesVersion = -1;
   private generation = 0;
   private readonly filtered = new Map<string, IndexEntry[]>();
 
@@ -50,6 +58,8 @@ export class GraphIndex {
   /** Re-reads the tenant now (in manual mode: a new snapshot). */
   refresh(): void {
     this.indexExemptions();
+    this.indexAssignments();
+    this.indexResources();
     const tenantId = this.state.seed.tenantId;
     // Rows are built when served: assessments never change after start, and 100k prebuilt rows would
     // cost hundreds of MB for nothing.
@@ -60,17 +70,24 @@ export class GraphIndex {
     this.bump();
   }
 
-  /** Entries of `table` visible in `scope`, sorted by key. Cached per index generation and scope. */
-  entries(table: GraphTable, scope: GraphScope): IndexEntry[] {
-    if (this.mode === 'live' && this.state.exemptions.version !== this.exemptionsVersion) {
-      this.indexExemptions();
-      this.bump();
+  /**
+   * Entries of `source` visible in `scope` (resources: only of the given lower-cased `types`), sorted by
+   * key. Cached per index generation, scope and types.
+   */
+  entries(source: GraphSource, scope: GraphScope, types?: readonly string[]): IndexEntry[] {
+    if (this.mode === 'live') {
+      let stale = false;
+      if (this.state.exemptions.version !== this.exemptionsVersion) { this.indexExemptions(); stale = true; }
+      if (this.state.policyAssignments.version !== this.assignmentsVersion) { this.indexAssignments(); stale = true; }
+      if (this.state.resourcesVersion !== this.resourcesVersion) { this.indexResources(); stale = true; }
+      if (stale) this.bump();
     }
-    const cacheKey = JSON.stringify([table, this.generation, scope.subscriptions ? [...scope.subscriptions] : null, scope.managementGroupPrefixes ?? null]);
+    const cacheKey = JSON.stringify([source, types ?? null, this.generation, scope.subscriptions ? [...scope.subscriptions] : null, scope.managementGroupPrefixes ?? null]);
     let hit = this.filtered.get(cacheKey);
     if (!hit) {
-      const all = table === 'policyresources' ? this.exemptions : this.assessments;
-      hit = all.filter((e) => visible(e, scope));
+      const all = { exemptions: this.exemptions, assessments: this.assessments, assignments: this.assignments, resources: this.resources }[source];
+      const typeSet = types ? new Set(types) : undefined;
+      hit = all.filter((e) => visible(e, scope) && (!typeSet || typeSet.has(e.type ?? '')));
       if (this.filtered.size >= 8) this.filtered.delete(this.filtered.keys().next().value!);
       this.filtered.set(cacheKey, hit);
     }
@@ -92,6 +109,26 @@ export class GraphIndex {
       };
     }));
     this.exemptionsVersion = this.state.exemptions.version;
+  }
+
+  private indexAssignments(): void {
+    const live = this.mode === 'live';
+    this.assignments = sorted([...this.state.policyAssignments.values()].map((a) => {
+      const key = idKey(a.id);
+      const snapshot = live ? undefined : assignmentRow(this.state, a);
+      return { key, sub: subscriptionOf(key), row: snapshot ? () => snapshot : () => assignmentRow(this.state, a) };
+    }));
+    this.assignmentsVersion = this.state.policyAssignments.version;
+  }
+
+  private indexResources(): void {
+    const tenantId = this.state.seed.tenantId;
+    // Rows are built when served (resources do not change in place; 100k prebuilt rows would cost memory).
+    this.resources = sorted(this.state.resources().map(({ id, resource, location }) => {
+      const key = idKey(id);
+      return { key, sub: subscriptionOf(key), type: resource.type.toLowerCase(), row: () => resourceRow(id, resource, location, tenantId) };
+    }));
+    this.resourcesVersion = this.state.resourcesVersion;
   }
 
   private bump(): void {

@@ -2,20 +2,31 @@
 // the shapes the sweep sends and refuses everything else with the 400 Resource Graph gives for a bad
 // query, so a test can never pass against a query the sim only pretended to run.
 //
-//   policyresources   | where type =~ 'microsoft.authorization/policyexemptions' [| project <columns>]
-//   securityresources | where type =~ 'microsoft.security/assessments'          [| project <columns>]
+//   policyresources   | where type =~ 'microsoft.authorization/policyexemptions'  [| project <columns>]
+//   policyresources   | where type =~ 'microsoft.authorization/policyassignments' [| project <columns>]
+//   securityresources | where type =~ 'microsoft.security/assessments'           [| project <columns>]
+//   resources         | where type in~ ('<type>', "<type>", ...)                  [| project <columns>]
 //
-// Table names and the type literal compare case-insensitively (as `=~` and Resource Graph's table names
-// do); the literal may use single or double quotes. `<columns>` is a comma-separated list of top-level
-// row columns (ROW_COLUMNS), each at most once, and must include `id`: Resource Graph pages only queries
-// whose rows carry `id`.
+// Table names and type literals compare case-insensitively (as `=~`, `in~` and Resource Graph's table
+// names do); a literal may use single or double quotes. The `in~` list holds one or more non-empty
+// resource types separated by commas and is only served on `resources` (the seeded resources, e.g.
+// 'microsoft.storage/storageaccounts', 'microsoft.sql/servers/databases'); `=~` only on the other two
+// tables. `<columns>` is a comma-separated list of top-level row columns (ROW_COLUMNS), each at most
+// once, and must include `id`: Resource Graph pages only queries whose rows carry `id`.
 import { ArmError } from '../arm/errors.js';
 
-export type GraphTable = 'policyresources' | 'securityresources';
+export type GraphTable = 'policyresources' | 'securityresources' | 'resources';
 
-export const TABLE_TYPES: Record<GraphTable, string> = {
-  policyresources: 'microsoft.authorization/policyexemptions',
-  securityresources: 'microsoft.security/assessments',
+/** What a query reads from the index. */
+export type GraphSource = 'exemptions' | 'assignments' | 'assessments' | 'resources';
+
+/** The `=~` shapes: table → served type literal → source. */
+export const TABLE_TYPES: Record<Exclude<GraphTable, 'resources'>, Record<string, GraphSource>> = {
+  policyresources: {
+    'microsoft.authorization/policyexemptions': 'exemptions',
+    'microsoft.authorization/policyassignments': 'assignments',
+  },
+  securityresources: { 'microsoft.security/assessments': 'assessments' },
 };
 
 /** The columns of a row (see rows.ts), in the order Resource Graph returns them. */
@@ -27,30 +38,53 @@ export type RowColumn = (typeof ROW_COLUMNS)[number];
 
 export interface GraphQuery {
   table: GraphTable;
+  source: GraphSource;
+  /** For source 'resources': the lower-cased types of `in~ (...)`, sorted and without duplicates. */
+  types?: string[];
   /** Undefined = every column. */
   project?: RowColumn[];
 }
 
-const SHAPE = /^\s*(\w+)\s*\|\s*where\s+type\s*=~\s*(?:'([^']*)'|"([^"]*)")\s*(?:\|\s*project\s+(.+?))?\s*$/is;
+const LITERAL = String.raw`(?:'[^']*'|"[^"]*")`;
+const PROJECT = String.raw`(?:\|\s*project\s+(.+?))?`;
+const EQ_SHAPE = new RegExp(String.raw`^\s*(\w+)\s*\|\s*where\s+type\s*=~\s*(${LITERAL})\s*${PROJECT}\s*$`, 'is');
+const IN_SHAPE = new RegExp(String.raw`^\s*(\w+)\s*\|\s*where\s+type\s+in~\s*\(\s*(${LITERAL}(?:\s*,\s*${LITERAL})*)\s*\)\s*${PROJECT}\s*$`, 'is');
+
+const unquote = (literal: string): string => literal.trim().slice(1, -1);
 
 export function parseGraphQuery(text: string): GraphQuery {
-  const m = SHAPE.exec(text);
+  const eq = EQ_SHAPE.exec(text);
+  const inList = eq ? undefined : IN_SHAPE.exec(text);
+  const m = eq ?? inList;
   if (!m) throw invalidQuery(text, 'not one of the query shapes the simulated tenant supports');
-  const table = m[1]!.toLowerCase() as GraphTable;
-  const expectedType = TABLE_TYPES[table];
-  if (!expectedType) throw invalidQuery(text, `table '${m[1]}' is not served (supported: ${Object.keys(TABLE_TYPES).join(', ')})`);
-  const type = (m[2] ?? m[3] ?? '').toLowerCase();
-  if (type !== expectedType) throw invalidQuery(text, `table ${table} is served only for type =~ '${expectedType}'`);
-  if (m[4] === undefined) return { table };
+  const table = m[1]!.toLowerCase();
+  const served = ['resources', ...Object.keys(TABLE_TYPES)];
+  if (!served.includes(table)) throw invalidQuery(text, `table '${m[1]}' is not served (supported: ${served.join(', ')})`);
+
+  let query: Omit<GraphQuery, 'project'>;
+  if (eq) {
+    if (table === 'resources') throw invalidQuery(text, "table resources is served only for type in~ ('<type>', ...)");
+    const byType = TABLE_TYPES[table as keyof typeof TABLE_TYPES];
+    const source = byType[unquote(m[2]!).toLowerCase()];
+    if (!source) throw invalidQuery(text, `table ${table} is served only for type =~ ${Object.keys(byType).map((t) => `'${t}'`).join(' or ')}`);
+    query = { table: table as GraphTable, source };
+  } else {
+    if (table !== 'resources') throw invalidQuery(text, `type in~ (...) is served only on table resources, not ${table}`);
+    const types = [...m[2]!.matchAll(new RegExp(LITERAL, 'g'))].map((l) => unquote(l[0]).toLowerCase());
+    if (types.some((t) => !t.trim())) throw invalidQuery(text, 'an empty type literal in in~ (...)');
+    query = { table: 'resources', source: 'resources', types: [...new Set(types)].sort() };
+  }
+
+  if (m[3] === undefined) return query;
   const project: RowColumn[] = [];
-  for (const raw of m[4].split(',').map((c) => c.trim())) {
+  for (const raw of m[3].split(',').map((c) => c.trim())) {
     const column = ROW_COLUMNS.find((c) => c.toLowerCase() === raw.toLowerCase());
     if (!column) throw invalidQuery(text, `project column '${raw}' is not supported (supported: ${ROW_COLUMNS.join(', ')})`);
     if (project.includes(column)) throw invalidQuery(text, `project column '${column}' appears twice`);
     project.push(column);
   }
   if (!project.includes('id')) throw invalidQuery(text, "a paged query must project 'id'");
-  return { table, project };
+  return { ...query, project };
 }
 
 /**

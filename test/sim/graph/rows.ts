@@ -1,7 +1,10 @@
-// Resource Graph rows for the two served tables, in the column set Resource Graph returns for a
-// `where type =~ ...` query without `project`. Resource Graph lower-cases `type` and `resourceGroup`;
-// `subscriptionId` and `resourceGroup` are '' for rows above a subscription (management-group exemptions).
-import type { SeedAssessment } from '../seed-types.js';
+// Resource Graph rows for the served queries (exemptions, policy assignments, assessments, resources), in
+// the column set Resource Graph returns for a `where type ...` query without `project`. Resource Graph
+// lower-cases `type` and `resourceGroup`; `subscriptionId` and `resourceGroup` are '' for rows above a
+// subscription (management-group exemptions and assignments).
+import { toAssignmentResource } from '../handlers/assignments.js';
+import type { SeedAssessment, SeedPolicyAssignment, SeedResource } from '../seed-types.js';
+import type { TenantState } from '../state/tenant-state.js';
 import { normalizeId, parseScope } from '../state/scope.js';
 import type { PolicyExemptionResource } from '../types.js';
 import type { RowColumn } from './query.js';
@@ -28,6 +31,17 @@ function base(id: string, name: string, type: string, tenantId: string, properti
 export function exemptionRow(e: PolicyExemptionResource, tenantId: string, managementMode?: string): GraphRow {
   const properties = structuredClone({ ...e.properties, ...(managementMode ? { exemptionManagementMode: managementMode } : {}) });
   return base(e.id, e.name, 'microsoft.authorization/policyexemptions', tenantId, properties);
+}
+
+/** A policy assignment: `properties` as ARM's PolicyAssignment (policyDefinitionId, displayName, scope, notScopes, …). */
+export function assignmentRow(state: TenantState, a: SeedPolicyAssignment): GraphRow {
+  const r = toAssignmentResource(state, a) as { id: string; name: string; location?: string; properties: unknown };
+  return { ...base(r.id, r.name, 'microsoft.authorization/policyassignments', state.seed.tenantId, r.properties), location: r.location ?? '' };
+}
+
+/** A seeded resource; nested types (microsoft.sql/servers/databases) are named by their last segment, as Resource Graph does. */
+export function resourceRow(id: string, r: SeedResource, location: string, tenantId: string): GraphRow {
+  return { ...base(id, r.name.split('/').pop() ?? r.name, r.type.toLowerCase(), tenantId, {}), location: r.location ?? location };
 }
 
 export function assessmentRow(a: SeedAssessment, tenantId: string): GraphRow {

@@ -1,5 +1,7 @@
 // Microsoft.Authorization/policyAssignments at 2025-03-01 (what @azure/arm-policy 7 sends): get, get by
-// id, and the four list operations with atScope() / atExactScope() / policyDefinitionId eq '…'.
+// id, delete (by scope + name or by id: 200 with the deleted assignment, 204 when there was none; its
+// exemptions stay, orphaned, as in Azure), and the four list operations with atScope() / atExactScope() /
+// policyDefinitionId eq '…'.
 import { notFound } from '../arm/errors.js';
 import type { SeedPolicyAssignment } from '../seed-types.js';
 import { parsePolicyFilter } from '../state/odata-filter.js';
@@ -59,6 +61,25 @@ const getById: Handler = (ctx) => {
   return ok(toAssignmentResource(ctx.state, findAssignment(ctx.state, id)));
 };
 
+function deleteAssignment(ctx: HandlerContext, id: string) {
+  const a = ctx.state.policyAssignments.get(idKey(id));
+  if (!a) return { status: 204 };
+  const body = toAssignmentResource(ctx.state, a);
+  ctx.state.policyAssignments.delete(idKey(id));
+  return ok(body);
+}
+
+const remove: Handler = (ctx) => {
+  existingScope(ctx, ctx.params.scope ?? '');
+  return deleteAssignment(ctx, `${normalizeId(ctx.params.scope ?? '')}/providers/${TYPE}/${ctx.params.policyAssignmentName}`);
+};
+
+const removeById: Handler = (ctx) => {
+  const id = ctx.params.policyAssignmentId ?? '';
+  existingScope(ctx, splitExtensionId(id, TYPE)?.scope ?? '');
+  return deleteAssignment(ctx, id);
+};
+
 const list: Handler = (ctx: HandlerContext) => {
   const scope = existingScope(ctx, scopeFromParams(ctx.params));
   const f = parsePolicyFilter(ctx.query.$filter, ['atScope()', 'atExactScope()', 'policyDefinitionId']);
@@ -80,6 +101,8 @@ const list: Handler = (ctx: HandlerContext) => {
 export const assignmentHandlers: Record<string, Handler> = {
   PolicyAssignments_Get: get,
   PolicyAssignments_GetById: getById,
+  PolicyAssignments_Delete: remove,
+  PolicyAssignments_DeleteById: removeById,
   PolicyAssignments_List: list,
   PolicyAssignments_ListForResourceGroup: list,
   PolicyAssignments_ListForResource: list,

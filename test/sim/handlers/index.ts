@@ -3,6 +3,7 @@ import { assignmentHandlers } from './assignments.js';
 import { contactHandlers } from './contacts.js';
 import { definitionHandlers } from './definitions.js';
 import { exemptionHandlers } from './exemptions.js';
+import { policyInsightsHandlers } from './policy-insights.js';
 import { resourceGraphHandlers } from './resource-graph.js';
 import type { Handler } from './types.js';
 
@@ -13,6 +14,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...contactHandlers,
   ...definitionHandlers,
   ...exemptionHandlers,
+  ...policyInsightsHandlers,
   ...resourceGraphHandlers,
 };
 

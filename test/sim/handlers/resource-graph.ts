@@ -1,5 +1,5 @@
 // Microsoft.ResourceGraph `Resources` (POST /providers/Microsoft.ResourceGraph/resources) at 2024-04-01:
-// the sweep's two queries (graph/query.ts), scoped to subscriptions or management groups, paged with
+// the sweep's query shapes (graph/query.ts: exemptions, policy assignments, assessments, resources by type), scoped to subscriptions or management groups, paged with
 // $top (default 100, at most 1000 by the spec) and an opaque $skipToken. The per-user quota is applied
 // before this handler runs (arm/pipeline.ts), so refused and invalid queries count too.
 import { ArmError } from '../arm/errors.js';
@@ -77,8 +77,8 @@ const resources: Handler = (ctx) => {
   }
   const query = parseGraphQuery(req.query);
   const { scope, fingerprint } = resolveScope(ctx, req);
-  const fp = SkipTokens.fingerprint([query.table, query.project ?? null, ...fingerprint]);
-  const entries = ctx.graph.index.entries(query.table, scope);
+  const fp = SkipTokens.fingerprint([query.table, query.source, query.types ?? null, query.project ?? null, ...fingerprint]);
+  const entries = ctx.graph.index.entries(query.source, scope, query.types);
 
   let start = options.$skip ?? 0;
   if (options.$skipToken !== undefined) {

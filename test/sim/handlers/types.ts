@@ -1,5 +1,6 @@
 import type { ResourceGraphSim } from '../graph/resource-graph.js';
 import type { SpecOperation } from '../spec/routes.js';
+import type { PolicyEvaluations } from '../state/evaluations.js';
 import type { TenantState } from '../state/tenant-state.js';
 
 export interface Principal {
@@ -14,8 +15,12 @@ export interface HandlerContext {
   query: Record<string, string>;
   body: unknown;
   principal: Principal;
+  /** The sim's clock (SimOptions.clock) at the time of the request. */
   now: Date;
   graph: ResourceGraphSim;
+  policyInsights: PolicyEvaluations;
+  /** https://host:port of the sim, for absolute URLs such as an LRO's Location. */
+  baseUrl: string;
 }
 
 export interface HandlerResult {

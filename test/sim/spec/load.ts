@@ -2,6 +2,7 @@
 import $RefParser from '@apidevtools/json-schema-ref-parser';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SIM_DECLARED_SPECS } from './sim-paths.js';
 
 export const SPEC_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/azure-specs');
 
@@ -15,6 +16,7 @@ export const SERVED_SPEC_FILES = [
   'security/2021-06-01/assessmentMetadata.json',
   'security/2023-12-01-preview/securityContacts.json',
   'resourcegraph/2024-04-01/resourcegraph.json',
+  'policyinsights/2024-10-01/policyStates.json',
 ] as const;
 
 // Swagger 2.0 as JSON: a loose structural type is all the sim needs.
@@ -42,6 +44,8 @@ export function loadSpec(file: string): Promise<LoadedSpec> {
   return p;
 }
 
-export function loadServedSpecs(files: readonly string[] = SERVED_SPEC_FILES): Promise<LoadedSpec[]> {
-  return Promise.all(files.map(loadSpec));
+/** The served spec files, plus (for the default list) the few operations the sim declares itself (sim-paths.ts). */
+export async function loadServedSpecs(files: readonly string[] = SERVED_SPEC_FILES): Promise<LoadedSpec[]> {
+  const loaded = await Promise.all(files.map(loadSpec));
+  return files === SERVED_SPEC_FILES ? [...loaded, ...SIM_DECLARED_SPECS] : loaded;
 }

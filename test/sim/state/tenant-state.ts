@@ -1,7 +1,7 @@
 // In-memory tenant built from the seed: topology (management groups → subscriptions → resource groups →
 // resources), policy objects, assessments, contacts and the mutable exemption store.
 import type {
-  SeedAssessment, SeedPolicyAssignment, SeedPolicyDefinition, SeedPolicySetDefinition, SeedSubscription, SimSeed,
+  SeedAssessment, SeedPolicyAssignment, SeedPolicyDefinition, SeedPolicySetDefinition, SeedResource, SeedSubscription, SimSeed,
 } from '../seed-types.js';
 import type { PolicyExemptionResource } from '../types.js';
 import { VersionedMap } from './versioned-map.js';
@@ -17,7 +17,8 @@ export class TenantState {
   readonly subscriptions = new Map<string, SeedSubscription>();
   readonly policyDefinitions = new Map<string, SeedPolicyDefinition>();
   readonly policySetDefinitions = new Map<string, SeedPolicySetDefinition>();
-  readonly policyAssignments = new Map<string, SeedPolicyAssignment>();
+  /** Versioned so the Resource Graph index can tell when it is behind (PolicyAssignments_Delete). */
+  readonly policyAssignments = new VersionedMap<string, SeedPolicyAssignment>();
   readonly assessments: SeedAssessment[];
   /** Versioned so the Resource Graph index can tell when it is behind. */
   readonly exemptions = new VersionedMap<string, PolicyExemptionResource>();
@@ -70,6 +71,41 @@ export class TenantState {
         },
       });
     }
+  }
+
+  private resourceWrites = 0;
+
+  /** Counts resource removals, so the Resource Graph index can tell when it is behind. */
+  get resourcesVersion(): number {
+    return this.resourceWrites;
+  }
+
+  /** Every seeded resource that still exists, with its canonical id and its group's location. */
+  resources(): Array<{ id: string; resource: SeedResource; location: string }> {
+    return this.seed.subscriptions.flatMap((sub) => sub.resourceGroups.flatMap((rg) => {
+      const rgId = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg.name}`;
+      return rg.resources.map((resource) => ({ id: resourceId(rgId, resource.type, resource.name), resource, location: rg.location }));
+    }));
+  }
+
+  /**
+   * Deletes a seeded resource out of band (as someone deleting it in the portal would): it stops existing
+   * as a scope; exemptions on it stay, orphaned. False when there is no such resource.
+   */
+  removeResource(id: string): boolean {
+    const key = idKey(id);
+    for (const sub of this.seed.subscriptions) {
+      for (const rg of sub.resourceGroups) {
+        const rgId = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg.name}`;
+        const at = rg.resources.findIndex((r) => idKey(resourceId(rgId, r.type, r.name)) === key);
+        if (at < 0) continue;
+        rg.resources.splice(at, 1);
+        this.scopes.delete(key);
+        this.resourceWrites++;
+        return true;
+      }
+    }
+    return false;
   }
 
   private addScope(id: string): void {
