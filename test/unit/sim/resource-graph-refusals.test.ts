@@ -10,7 +10,7 @@ describe('sim Resource Graph: what it refuses', () => {
 
   it.each([
     ['another table', 'Resources | project id, name'],
-    ['another type', "policyresources | where type =~ 'microsoft.authorization/policyassignments'"],
+    ['another type', "policyresources | where type =~ 'microsoft.authorization/policydefinitions'"],
     ['a mismatched table and type', "securityresources | where type =~ 'microsoft.authorization/policyexemptions'"],
     ['more KQL than supported', `${EXEMPTIONS_QUERY} | summarize count() by subscriptionId`],
     ['an extra filter', `${EXEMPTIONS_QUERY} | where properties.expiresOn < now()`],
