@@ -27,8 +27,10 @@ describe('registered functions', () => {
     expect(http.sort()).toEqual([
       'GET /api/exemption-requests function',
       'GET /api/exemption-requests/{id} function',
+      'GET /api/renew anonymous',
       'GET /api/review anonymous',
       'POST /api/exemption-requests function',
+      'POST /api/renew anonymous',
       'POST /api/review anonymous',
     ]);
     for (const route of http) {
