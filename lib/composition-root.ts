@@ -9,6 +9,7 @@ import type { Notifier } from './requests/ports/notifier.js';
 import type { ApplyMessage, NotifyMessage, WorkQueue } from './requests/ports/work-queue.js';
 import type { RequestPorts } from './requests/ports.js';
 import type { RequestStore } from './requests/ports/store.js';
+import type { SweepNotices } from './sweep/ports/sweep-notices.js';
 import type { StorageConnection } from './store/storage-clients.js';
 
 export interface AppOptions {
@@ -27,6 +28,8 @@ export interface AppServices {
   arm(): Promise<ArmGateway>;
   mailer(): Promise<Mailer>;
   notifier(): Promise<Notifier>;
+  /** The sweep's notices (expiring with renewal links, expired, revoked, removed, digest), by email. */
+  sweepNotices(): Promise<SweepNotices>;
   notifyQueue(): Promise<WorkQueue<NotifyMessage>>;
   applyQueue(): Promise<WorkQueue<ApplyMessage>>;
   ports(): Promise<RequestPorts>;
@@ -96,6 +99,11 @@ export function createServices(options: AppOptions = {}): AppServices {
     const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
     return new EmailNotifier(await mailer(), links, clock);
   });
+  const sweepNotices = once(async (): Promise<SweepNotices> => {
+    const { SweepEmailNotices } = await import('./notify/sweep-email-notices.js');
+    const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
+    return new SweepEmailNotices(await mailer(), links, clock);
+  });
   const notifyQueue = queue<NotifyMessage>(STORAGE_NAMES.notifyQueue);
   const applyQueue = queue<ApplyMessage>(STORAGE_NAMES.applyQueue);
   return {
@@ -105,6 +113,7 @@ export function createServices(options: AppOptions = {}): AppServices {
     arm,
     mailer,
     notifier,
+    sweepNotices,
     notifyQueue,
     applyQueue,
     async ports() {
