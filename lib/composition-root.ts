@@ -10,6 +10,7 @@ import type { ApplyMessage, NotifyMessage, WorkQueue } from './requests/ports/wo
 import type { RequestPorts } from './requests/ports.js';
 import type { RequestStore } from './requests/ports/store.js';
 import type { SweepMessage } from './sweep/sweep-queue.js';
+import type { SweepNotices } from './sweep/ports/sweep-notices.js';
 import type { StorageConnection } from './store/storage-clients.js';
 import type { SweepStore } from './sweep/ports/sweep-store.js';
 
@@ -31,6 +32,8 @@ export interface AppServices {
   arm(): Promise<ArmGateway>;
   mailer(): Promise<Mailer>;
   notifier(): Promise<Notifier>;
+  /** The sweep's notices (expiring with renewal links, expired, revoked, removed, digest), by email. */
+  sweepNotices(): Promise<SweepNotices>;
   notifyQueue(): Promise<WorkQueue<NotifyMessage>>;
   applyQueue(): Promise<WorkQueue<ApplyMessage>>;
   sweepQueue(): Promise<WorkQueue<SweepMessage>>;
@@ -109,6 +112,11 @@ export function createServices(options: AppOptions = {}): AppServices {
     const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
     return new EmailNotifier(await mailer(), links, clock);
   });
+  const sweepNotices = once(async (): Promise<SweepNotices> => {
+    const { SweepEmailNotices } = await import('./notify/sweep-email-notices.js');
+    const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
+    return new SweepEmailNotices(await mailer(), links, clock);
+  });
   const notifyQueue = queue<NotifyMessage>(STORAGE_NAMES.notifyQueue);
   const applyQueue = queue<ApplyMessage>(STORAGE_NAMES.applyQueue);
   const sweepQueue = queue<SweepMessage>(STORAGE_NAMES.sweepQueue);
@@ -121,6 +129,7 @@ export function createServices(options: AppOptions = {}): AppServices {
     arm,
     mailer,
     notifier,
+    sweepNotices,
     notifyQueue,
     applyQueue,
     sweepQueue,

@@ -14,7 +14,8 @@ export interface EmailContent {
   readonly text: string;
 }
 
-interface Email {
+/** An email before rendering; other content modules (sweep notices) build theirs through `buildEmail`. */
+export interface Email {
   readonly subject: string;
   readonly heading: string;
   readonly intro: string;
@@ -27,7 +28,7 @@ interface Email {
 
 const PREFIX = '[exemption-broker]';
 
-function subjectFor(kind: string, request: ExemptionRequest): string {
+export function subjectFor(kind: string, request: ExemptionRequest): string {
   const first = request.targets[0]?.resourceId;
   const more = request.targets.length > 1 ? ` and ${request.targets.length - 1} more` : '';
   const target = first === undefined ? '' : ` on ${singleLine(resourceName(first), 80)}${more}`;
@@ -85,17 +86,17 @@ function renderText(email: Email): string {
   return `${lines.join('\n')}\n`;
 }
 
-function build(email: Email): EmailContent {
+export function buildEmail(email: Email): EmailContent {
   return { subject: email.subject, html: renderHtml(email), text: renderText(email) };
 }
 
-function footer(request: ExemptionRequest): string {
+export function requestFooter(request: ExemptionRequest): string {
   return `Request ${request.id} · subscription ${request.subscriptionId}`;
 }
 
 /** To the approvers: the facts of the request and the signed link to the review page. */
 export function reviewRequestEmail(request: ExemptionRequest, reviewUrl: string): EmailContent {
-  return build({
+  return buildEmail({
     subject: subjectFor('Review', request),
     heading: 'An exemption request needs your review',
     intro: `${request.requestedBy} (${requesterNote(request)}) asks to exempt ${request.targets.length > 1 ? `${request.targets.length} resources` : 'a resource'} from a Defender for Cloud recommendation.`,
@@ -105,13 +106,13 @@ export function reviewRequestEmail(request: ExemptionRequest, reviewUrl: string)
       'Approving creates an Azure Policy exemption for each policy assignment that contains the recommendation; it expires on the date you confirm. You cannot approve a request you made yourself.',
       'The review link is personal and expires. If you did not expect this email, you can ignore it.',
     ],
-    footer: `${footer(request)} · You receive this as an approver for the subscription.`,
+    footer: `${requestFooter(request)} · You receive this as an approver for the subscription.`,
   });
 }
 
 /** To requester and approver: the exemptions exist now. */
 export function appliedEmail(request: ExemptionRequest): EmailContent {
-  return build({
+  return buildEmail({
     subject: subjectFor('Exemption applied', request),
     heading: 'Exemption applied',
     intro: `The exemption request was approved and ${request.exemptions.length === 1 ? 'one exemption was' : `${request.exemptions.length} exemptions were`} created.`,
@@ -124,7 +125,7 @@ export function appliedEmail(request: ExemptionRequest): EmailContent {
       `The exemptions expire on ${formatUtc(request.expiresOn)}; after that the recommendation applies again.`,
       'Defender for Cloud can take up to 24 hours to show the resource as exempt.',
     ],
-    footer: footer(request),
+    footer: requestFooter(request),
   });
 }
 
@@ -134,7 +135,7 @@ export function failedEmail(request: ExemptionRequest): EmailContent {
   const scope = `/subscriptions/${request.subscriptionId}`;
   const forbidden = error !== undefined && (error.status === 401 || error.status === 403 || /authoriz|forbidden/i.test(error.code));
   const grant = `Grant the exemption-broker app's managed identity its "Policy exemption writer" custom role (created by the deployment; see docs/deploy.md) at scope ${scope}, or at the management group where the policy assignment is made, then retry the request.`;
-  return build({
+  return buildEmail({
     subject: subjectFor('Exemption failed', request),
     heading: 'Exemption could not be created',
     intro: 'The request was approved, but creating the Azure Policy exemptions failed. The request is kept in state "failed" and can be retried.',
@@ -156,19 +157,19 @@ export function failedEmail(request: ExemptionRequest): EmailContent {
           'This may be a temporary problem: retry the request. If it fails again, check the error above.',
           `If the error is about permissions: ${grant}`,
         ],
-    footer: footer(request),
+    footer: requestFooter(request),
   });
 }
 
 /** To the requester: the request was turned down. */
 export function rejectedEmail(request: ExemptionRequest): EmailContent {
   const by = request.decision?.by;
-  return build({
+  return buildEmail({
     subject: subjectFor('Request rejected', request),
     heading: 'Exemption request rejected',
     intro: by ? `Your exemption request was rejected by ${by}.` : 'Your exemption request was rejected.',
     facts: [...requestFacts(request), ...decisionFacts(request, 'Rejected')],
     next: ['No exemption was created. Remediate the recommendation, or submit a new request that addresses the comment.'],
-    footer: footer(request),
+    footer: requestFooter(request),
   });
 }

@@ -47,6 +47,7 @@ export function requestFacts(request: ExemptionRequest): Fact[] {
     { key: 'requested-category', label: 'Category', value: request.category },
     { key: 'requested-expiresOn', label: 'Expires', value: formatUtc(request.expiresOn) },
     ...(request.ticketRef ? [{ key: 'ticketRef', label: 'Ticket', value: request.ticketRef }] : []),
+    ...(request.renewalOf ? [{ key: 'renewalOf', label: 'Renews', value: `request ${request.renewalOf.requestId} (its exemptions are extended in place)` }] : []),
   ];
 }
 

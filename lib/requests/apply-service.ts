@@ -1,9 +1,10 @@
 import { exemptionName } from '../azure/policy-exemption.js';
 import { exemptionProperties } from './exemption-properties.js';
-import { transition } from './lifecycle.js';
+import { annotate, canTransition, transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
 import { tell, type RequestPorts } from './ports.js';
 import { ArmError } from './ports/arm-error.js';
+import { ConcurrencyError } from './ports/store.js';
 import { REQUEST_LIMITS } from './request-size.js';
 import { checkWrites } from './write-guard.js';
 
@@ -49,7 +50,8 @@ export async function applyExemptions(
   const created: CreatedExemption[] = [];
   try {
     for (const { scope, assignment } of check.writes) {
-      const name = exemptionName(request.id, scope, assignment.policyAssignmentId);
+      // A renewal reuses the names of the exemptions it renews, so the PUT extends them in place.
+      const name = exemptionName(request.renewalOf?.nameSeed ?? request.id, scope, assignment.policyAssignmentId);
       const id = await ports.arm.putExemption(scope, name, exemptionProperties(request, assignment));
       created.push({ id, resourceId: scope, policyAssignmentId: assignment.policyAssignmentId });
     }
@@ -69,12 +71,54 @@ export async function applyExemptions(
   }
   const applied = transition(request, {
     to: 'applied', actor: 'system', channel: 'apply-worker', at: ports.clock.now(),
-    detail: `${created.length} exemption(s): ${created.map((e) => e.id).join(', ')}`,
+    detail: `${created.length} exemption(s)${request.renewalOf ? ` extended in place (renewal of request ${request.renewalOf.requestId})` : ''}: ${created.map((e) => e.id).join(', ')}`,
     changes: { exemptions: created },
   });
   const saved = await ports.store.update(applied.request, stored.etag, [applied.audit]);
+  if (saved.value.renewalOf) await supersede(ports, saved);
   await tell(ports, `request ${request.id} applied`, () => ports.notifier.applied(saved.value));
   return 'applied';
+}
+
+/** Writers of the old request are few (the sweep, a late renewal ask); this bounds a pathological loop. */
+const SUPERSEDE_ATTEMPTS = 5;
+
+/**
+ * An applied renewal supersedes the request it renews: that one moves to `renewed`, and both audit
+ * trails say so. The exemptions exist either way, so a failure here is reported, never undoes the apply.
+ */
+async function supersede(
+  ports: Pick<RequestPorts, 'clock' | 'store' | 'warn'>,
+  renewal: { value: ExemptionRequest; etag: string },
+): Promise<void> {
+  const oldId = renewal.value.renewalOf!.requestId;
+  const warn = (what: string, error?: unknown) => ports.warn?.(`renewal ${renewal.value.id} is applied but request ${oldId} ${what}${error === undefined ? '' : `: ${String((error as Error)?.message ?? error)}`}`);
+  let outcome: string | undefined;
+  try {
+    for (let attempt = 1; outcome === undefined; attempt++) {
+      const old = await ports.store.get(oldId);
+      if (!old) return warn('no longer exists');
+      if (!canTransition(old.value.state, 'renewed')) return warn(`is ${old.value.state} and stays so`);
+      const renewed = transition(old.value, {
+        to: 'renewed', actor: 'system', channel: 'apply-worker', at: ports.clock.now(),
+        detail: `renewed by request ${renewal.value.id}: its exemptions now expire on ${renewal.value.expiresOn}`,
+      });
+      try {
+        await ports.store.update(renewed.request, old.etag, [renewed.audit]);
+        outcome = `request ${oldId} is now renewed`;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= SUPERSEDE_ATTEMPTS) throw error;
+      }
+    }
+  } catch (error) {
+    return warn('could not be marked renewed', error);
+  }
+  try {
+    const noted = annotate(renewal.value, { actor: 'system', channel: 'apply-worker', at: ports.clock.now(), action: 'superseded', detail: outcome });
+    await ports.store.update(noted.request, renewal.etag, [noted.audit]);
+  } catch (error) {
+    warn('is renewed; the note on the renewal could not be written', error);
+  }
 }
 
 /** ARM's error, cut to the limits the stored request is sized for. */

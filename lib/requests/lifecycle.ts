@@ -10,11 +10,14 @@ const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
   timedOut: [],
   applying: ['applied', 'failed'],
   failed: ['applying'],
-  applied: ['expiring', 'expired', 'revoked'],
-  expiring: ['expired', 'revoked'],
-  expired: ['removed'],
+  // `renewed`: an applied renewal extended this request's exemptions in place and supersedes it. Shortly
+  // after expiry is still fine: an expired exemption is not deleted, so the renewal finds it there.
+  applied: ['expiring', 'expired', 'revoked', 'renewed'],
+  expiring: ['expired', 'revoked', 'renewed'],
+  expired: ['removed', 'renewed'],
   removed: [],
   revoked: [],
+  renewed: [],
 };
 
 export class IllegalTransitionError extends Error {

@@ -3,7 +3,7 @@ import type { RequesterAssurance } from './identity.js';
 /** The exemption request as stored and as the read API returns it. */
 export const REQUEST_STATES = [
   'received', 'notified', 'approved', 'rejected', 'cancelled', 'timedOut',
-  'applying', 'applied', 'failed', 'expiring', 'expired', 'removed', 'revoked',
+  'applying', 'applied', 'failed', 'expiring', 'expired', 'removed', 'revoked', 'renewed',
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
@@ -14,7 +14,7 @@ export const EXEMPTION_CATEGORIES = ['Waiver', 'Mitigated'] as const;
 export type ExemptionCategory = (typeof EXEMPTION_CATEGORIES)[number];
 
 /** Where a request or a decision came from; recorded on every audit entry. */
-export type Channel = 'api' | 'defender' | 'review-page' | 'notify-worker' | 'apply-worker' | 'requeue-timer' | 'sweep';
+export type Channel = 'api' | 'defender' | 'review-page' | 'notify-worker' | 'apply-worker' | 'requeue-timer' | 'renewal' | 'sweep';
 
 /** Channels through which a person can decide; each maps `decide`'s refusals to its own answer. */
 export type DecisionChannel = Extract<Channel, 'review-page' | 'api'>;
@@ -90,6 +90,12 @@ export interface ExemptionRequest {
   readonly lastError?: ArmFailure;
   /** Same value for requests about the same resources and recommendation. */
   readonly dedupeKey: string;
+  /**
+   * Set on a renewal: a new request for the same targets as `requestId`, reviewed like any other, that
+   * on approval extends that request's exemptions in place. `nameSeed` is the request id their
+   * deterministic names were made from (the first request of a chain of renewals).
+   */
+  readonly renewalOf?: { readonly requestId: string; readonly nameSeed: string };
 }
 
 export interface AuditEntry {

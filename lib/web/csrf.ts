@@ -22,8 +22,9 @@ function csrfValue(secret: string, cookieValue: string, tokenId: string): Buffer
   return hmac(derivedKey(secret, 'csrf'), `${cookieValue}.${tokenId}`);
 }
 
-export function csrfCookieHeader(value: string, secure: boolean): string {
-  return `${CSRF_COOKIE}=${value}; Path=/api/review; HttpOnly; SameSite=Strict; Max-Age=3600${secure ? '; Secure' : ''}`;
+/** `path` is the page's own route, so the cookie goes back to the form that posts there and nowhere else. */
+export function csrfCookieHeader(value: string, secure: boolean, path = '/api/review'): string {
+  return `${CSRF_COOKIE}=${value}; Path=${path}; HttpOnly; SameSite=Strict; Max-Age=3600${secure ? '; Secure' : ''}`;
 }
 
 export function readCookie(header: string | null, name: string): string | undefined {

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
-export type KeyPurpose = 'review-token' | 'csrf' | 'continuation' | 'sweep-report';
+export type KeyPurpose = 'review-token' | 'csrf' | 'continuation' | 'sweep-report' | 'renewal';
 
 /** One secret in settings, a separate derived key per purpose, so a CSRF value can never pass as a token. */
 export function derivedKey(secret: string, purpose: KeyPurpose): Buffer {

@@ -27,6 +27,7 @@ describe('registered functions', () => {
     expect(http.sort()).toEqual([
       'GET /api/exemption-requests function',
       'GET /api/exemption-requests/{id} function',
+      'GET /api/renew anonymous',
       'GET /api/review anonymous',
       'GET /api/sweeps/latest function',
       'GET /api/sweeps/{id} function',
@@ -34,6 +35,7 @@ describe('registered functions', () => {
       'GET /api/sweeps/{id}/report anonymous',
       'GET /api/sweeps/{id}/report/findings.csv anonymous',
       'POST /api/exemption-requests function',
+      'POST /api/renew anonymous',
       'POST /api/review anonymous',
       'POST /api/sweeps function',
     ]);

@@ -20,6 +20,9 @@ const LEGAL: readonly (readonly [RequestState, RequestState])[] = [
   ['expiring', 'expired'],
   ['expired', 'removed'],
   ['applied', 'revoked'],
+  ['applied', 'renewed'],
+  ['expiring', 'renewed'],
+  ['expired', 'renewed'],
 ];
 
 const ILLEGAL: readonly (readonly [RequestState, RequestState])[] = [
@@ -40,9 +43,15 @@ const ILLEGAL: readonly (readonly [RequestState, RequestState])[] = [
   ['removed', 'applied'],
   ['revoked', 'applied'],
   ['applying', 'approved'],
+  ['renewed', 'applied'],
+  ['renewed', 'renewed'],
+  ['revoked', 'renewed'],
+  ['removed', 'renewed'],
+  ['notified', 'renewed'],
+  ['failed', 'renewed'],
 ];
 
-const TERMINAL: readonly RequestState[] = ['rejected', 'cancelled', 'timedOut', 'removed', 'revoked'];
+const TERMINAL: readonly RequestState[] = ['rejected', 'cancelled', 'timedOut', 'removed', 'revoked', 'renewed'];
 
 describe('transition: legal moves', () => {
   it.each(LEGAL)('allows %s → %s', (from, to) => {
