@@ -7,7 +7,9 @@ import type { ReviewLinkSettings } from '../web/review-links.js';
 import type { EmailContent } from './email-content.js';
 import type { Mailer } from './mailer.js';
 import { deliverable } from './recipients.js';
-import { expiredEmail, expiringEmail, plainDigestEmail, removedEmail, revokedEmail } from './sweep-email-content.js';
+import { expiredEmail, expiringEmail, removedEmail, revokedEmail } from './sweep-email-content.js';
+import { digestEmail } from '../sweep/report/digest-email.js';
+import { sweepRunLinks } from '../sweep/report/run-view.js';
 
 /**
  * The sweep's notices by email. The requester and the approver of a request hear about its exemption;
@@ -42,10 +44,8 @@ export class SweepEmailNotices implements SweepNotices {
   }
 
   async digest(recipients: readonly string[], run: SweepRun, findings: readonly SweepFinding[], totalNew: number): Promise<void> {
-    // DIGEST CONTENT — the single call site: swap plainDigestEmail for the sweep report's digestEmail
-    // (lib/sweep/report/digest-email.ts) once it exists; nothing else here needs to change.
-    const content = plainDigestEmail(run, findings, totalNew);
-    await this.send(deliverable(recipients), content);
+    const reportUrl = sweepRunLinks(this.links, run.id, this.clock.now()).report;
+    await this.send(deliverable(recipients), digestEmail({ run, newFindings: findings, reportUrl, totalNew }));
   }
 
   private async send(to: readonly string[], mail: EmailContent): Promise<void> {

@@ -29,7 +29,7 @@ async function findingsOf(run: SweepRun): Promise<SweepFinding[]> {
   return all;
 }
 
-const writes = () => h.sim.requests.filter((r) => r.method !== 'GET' && !/Microsoft\.ResourceGraph|^Entra_/i.test(`${r.path} ${r.operationId ?? ""}`));
+const writes = () => h.sim.requests.filter((r) => r.method !== 'GET' && !r.operationId?.startsWith('Entra_') && !/Microsoft\.ResourceGraph/i.test(r.path));
 
 async function finished(order: Parameters<SweepHarness['sweep']>[0] = {}): Promise<SweepRun> {
   const outcome = await h.sweep(order);
@@ -124,11 +124,15 @@ describe('the nightly sweep on a seeded estate', () => {
   });
 
   it('crossing the next warning threshold is a new finding with its own notice', async () => {
-    const candidate = h.world.requestsByKind.expiringWithin30Days[0]!;
+    // The "within 30 days" exemption that expires last: moved to five days before its expiry.
+    const live = h.sim.exemptions();
+    const candidates = h.world.exemptionsByKind.expiringWithin30Days.map((id) => live.find((e) => e.id === id)!);
+    const target = candidates.sort((a, b) => Date.parse(b.properties.expiresOn!) - Date.parse(a.properties.expiresOn!))[0]!;
+    const requestId = h.world.requestsByKind.expiringWithin30Days[h.world.exemptionsByKind.expiringWithin30Days.indexOf(target.id)]!;
     const before = h.sim.smtp.messages().filter((m) => m.to.includes(WORLD_REQUESTER)).length;
-    h.advanceDays(24); // every "within 30 days" exemption is now within 7
+    h.advance(Date.parse(target.properties.expiresOn!) - 5 * 86_400_000 - h.now());
     const run = await finished();
-    const crossed = (await findingsOf(run)).find((f) => f.requestId === candidate && f.kind === 'expiring');
+    const crossed = (await findingsOf(run)).find((f) => f.requestId === requestId && f.kind === 'expiring');
     expect(crossed).toMatchObject({ threshold: '7', isNew: true, action: 'renewal-offered' });
     expect(h.sim.smtp.messages().filter((m) => m.to.includes(WORLD_REQUESTER)).length).toBeGreaterThan(before);
     expect(h.sim.violations).toEqual([]);

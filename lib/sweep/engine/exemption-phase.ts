@@ -2,7 +2,7 @@ import { ArmError } from '../../azure/arm-error.js';
 import { DAY_MS } from '../../core/time.js';
 import { moveBySweep } from '../../requests/sweep-transitions.js';
 import type { FindingDraft } from '../findings/finding-draft.js';
-import { exemptionFindings } from '../findings/exemption-rules.js';
+import { exemptionFindings, factsOf } from '../findings/exemption-rules.js';
 import { resourceTypeOf } from '../sources/catalog-rows.js';
 import type { InventoryExemption } from '../inventory.js';
 import type { FindingAction } from '../model.js';
@@ -43,10 +43,9 @@ async function inspect(run: RunState, exemption: InventoryExemption): Promise<Fi
   if (type) {
     const definitions = (await run.catalog.exemptedPolicies(exemption.policyAssignmentId, exemption.policyDefinitionReferenceIds)) ?? [];
     const ownership = drafts.find((d) => d.kind === 'unmanaged' || d.kind === 'selfServe');
-    run.ledger.add(drafts[0]?.scope ?? exemption.id, type, {
-      facts: { id: exemption.id, subscriptionId: exemption.scope.subscriptionId.toLowerCase(), scope: drafts[0]?.scope ?? '', policyAssignmentId: exemption.policyAssignmentId,
-        displayName: exemption.displayName, expiresOn: exemption.expiresOn, requestId: managed?.requestId, managed: managed !== undefined },
-      definitions, active: !expired,
+    const facts = factsOf(exemption, managed);
+    run.ledger.add(facts.scope, type, {
+      facts, definitions, active: !expired,
       changedAt: changedAt(run, exemption, managed?.changedAt, expired, ownership),
     });
   }

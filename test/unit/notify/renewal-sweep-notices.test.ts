@@ -1,3 +1,4 @@
+import { checkReportToken } from '../../../lib/web/report-link.js';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingMail } from '../../../lib/notify/mailer.js';
 import { SweepEmailNotices } from '../../../lib/notify/sweep-email-notices.js';
@@ -88,9 +89,13 @@ describe('sweep notices by email (renewal links)', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toEqual(['ops@contoso.com']);
     expect(sent[0]!.subject).toContain('3 new findings');
-    expect(sent[0]!.text).toContain('Expiring soon (7 days)');
-    expect(sent[0]!.text).toContain('and 2 more new findings not listed');
-    expect(sent[0]!.html).toContain('and 2 more new findings not listed');
+    expect(sent[0]!.text).toContain('Expiring soon');
+    expect(sent[0]!.text).toMatch(/2 more/);
+    // The report link is signed for this run and opens only it.
+    const link = /https?:\/\/\S+\/api\/sweeps\/run-1\/report\?t=[\w.%-]+/.exec(sent[0]!.text);
+    expect(link).not.toBeNull();
+    const token = new URL(link![0]).searchParams.get('t')!;
+    expect(checkReportToken(LINKS.signingKey, token, NOW)).toMatchObject({ ok: true, claims: { runId: 'run-1' } });
   });
 });
 
