@@ -68,6 +68,10 @@ async function main(): Promise<void> {
     if (final.state !== 'applied' || exemptions.length === 0) throw new Error(`the loop did not end with exemptions: ${JSON.stringify(final.lastError)}`);
     if (environment.sim.violations.length > 0) throw new Error(`requests that broke the ARM specs: ${JSON.stringify(environment.sim.violations)}`);
 
+    await demoSweep(api, () => environment.sim.smtp.messages());
+    await saveMails(environment.sim.smtp.messages());
+    if (environment.sim.violations.length > 0) throw new Error(`requests that broke the ARM specs: ${JSON.stringify(environment.sim.violations)}`);
+
     if (keep) {
       say('Still running (Ctrl+C to stop)', `API: ${api}/exemption-requests\nReview link: ${link}\nARM: ${environment.sim.armEndpoint}\nSMTP sink: ${environment.sim.smtp.host}:${environment.sim.smtp.port}`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
@@ -77,7 +81,41 @@ async function main(): Promise<void> {
     await environment.stop();
     await writeFile(join(out, 'host.log'), hostLog.join('\n'));
   }
-  console.log('\nDemo finished: exemptions created; everything stopped.');
+  console.log('\nDemo finished: exemptions created and swept; everything stopped.');
+}
+
+/** The nightly sweep, started on demand: what it found in the tenant, the report page and the digest. */
+async function demoSweep(api: string, mails: () => readonly SimMail[]): Promise<void> {
+  const mailsBefore = mails().length;
+  const started = await fetch(`${api}/sweeps`, { method: 'POST' });
+  const queued = await started.json() as { id: string; status: string };
+  if (started.status !== 202) throw new Error(`POST /api/sweeps answered ${started.status}: ${JSON.stringify(queued)}`);
+  say(`Started a sweep on demand → ${started.status}, run ${queued.id} (${queued.status})`, started.headers.get('location') ?? '');
+  const run = await eventually(async () => {
+    const body = await (await fetch(`${api}/sweeps/${queued.id}`)).json() as SweepView;
+    return ['succeeded', 'partial', 'failed'].includes(body.status) ? body : undefined;
+  }, 'the sweep worker to finish', 60_000);
+  const counts = Object.entries(run.counts.byKind).map(([kind, n]) => `${kind}: ${n}`).join(', ');
+  say(`The sweep finished: ${run.status}, ${run.counts.exemptions} exemptions in ${run.counts.subscriptions} subscription(s), ${run.counts.findings} findings`,
+    `${counts}\n${run.calls.resourceGraphQueries} Resource Graph queries, ${run.calls.armCalls} ARM calls${run.errors.length ? `\nproblems: ${run.errors.join('; ')}` : ''}`);
+  const csv = await (await fetch(run.links.findingsCsv)).text();
+  await writeFile(join(out, 'sweep-findings.csv'), csv);
+  const findings = csv.trim().split('\n').slice(1).map((line) => line.split(','));
+  say('Findings', findings.map((cells) => `${cells[1]?.padEnd(18)} ${cells[3]}`).join('\n') + `\n(saved as ${join(out, 'sweep-findings.csv')})`);
+  const report = await fetch(run.links.report);
+  await writeFile(join(out, 'sweep-report.html'), await report.text());
+  say(`The report page → ${report.status} (saved as ${join(out, 'sweep-report.html')})`, run.links.report.replace(/t=[^&]+/, 't=…'));
+  const digests = mails().slice(mailsBefore);
+  say(`The digest of new findings went out (${digests.length} message${digests.length === 1 ? '' : 's'})`, digests.map((m) => `${m.to.join(', ')}: ${m.subject}`).join('\n'));
+  if (run.status === 'failed' || report.status !== 200) throw new Error(`the sweep did not finish well: ${JSON.stringify(run.errors)}`);
+}
+
+interface SweepView {
+  status: string;
+  counts: { exemptions: number; subscriptions: number; findings: number; byKind: Record<string, number> };
+  calls: { resourceGraphQueries: number; armCalls: number };
+  errors: string[];
+  links: { findingsCsv: string; report: string };
 }
 
 async function saveMails(mails: readonly SimMail[]): Promise<void> {
