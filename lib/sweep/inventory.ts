@@ -61,4 +61,6 @@ export interface InventoryPage<T> {
    * draws no conclusion from that subscription's absence (nothing there is called deleted).
    */
   readonly failedSubscription?: string;
+  /** Rows the whole query has, when the source says (Resource Graph does): progress and ETA only. */
+  readonly totalRecords?: number;
 }

@@ -13,7 +13,7 @@ export async function defenderPhase(run: RunState): Promise<void> {
   if (run.ledger.size === 0) return;
   try {
     for await (const page of run.ports.inventory.assessments(run.scope)) {
-      run.pages++;
+      run.pageRead('assessments', page.items.length);
       for (const problem of page.problems) run.error(`assessment row ${problem.rowId ?? '(no id)'}: ${problem.reason}`);
       const drafts: FindingDraft[] = [];
       for (const assessment of page.items) {
@@ -24,7 +24,7 @@ export async function defenderPhase(run: RunState): Promise<void> {
         }
       }
       await run.recorder.record(drafts);
-      run.progress('assessments');
+      run.progress('assessments', page.totalRecords);
     }
   } catch (error) {
     run.error(`Defender check stopped early: the assessment listing failed (${describe(error)})`);

@@ -17,13 +17,13 @@ export async function exemptionPhase(run: RunState): Promise<void> {
   const fallbackSubscriptions = [...new Set([...run.scope.subscriptions, ...run.index.subscriptions])];
   try {
     for await (const page of run.ports.inventory.exemptions(run.scope, fallbackSubscriptions)) {
-      run.pages++;
+      run.pageRead('exemptions', page.items.length);
       for (const problem of page.problems) run.error(`${problem.source} row ${problem.rowId ?? '(no id)'}: ${problem.reason}`);
       if (page.failedSubscription) run.failedSubscriptions.add(page.failedSubscription.toLowerCase());
       const drafts: FindingDraft[] = [];
       for (const exemption of page.items) drafts.push(...(await inspect(run, exemption)));
       await run.recorder.record(await act(run, drafts));
-      run.progress('exemptions');
+      run.progress('exemptions', page.totalRecords);
     }
   } catch (error) {
     run.exemptionsComplete = false;

@@ -11,10 +11,10 @@ export async function resourcePhase(run: RunState): Promise<void> {
   if (types.length === 0) return;
   try {
     for await (const page of run.ports.inventory.resources(run.scope, types)) {
-      run.pages++;
+      run.pageRead('resources', page.items.length);
       for (const problem of page.problems) run.error(`resource row ${problem.rowId ?? '(no id)'}: ${problem.reason}`);
       for (const id of page.items) run.ledger.markPresent(id);
-      run.progress('resources');
+      run.progress('resources', page.totalRecords);
     }
   } catch (error) {
     run.error(`orphaned-resource check skipped: the resource listing failed (${describe(error)})`);

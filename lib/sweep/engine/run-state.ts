@@ -28,6 +28,8 @@ export class RunState {
   assessments = 0;
   pages = 0;
   exemptionsComplete = true;
+  private phase: ProgressEvent['phase'] | undefined;
+  private phaseRows = 0;
   /** Scopes an evaluation was triggered for this run (`/subscriptions/{id}/resourceGroups/{rg}`, lower case). */
   readonly evaluated = new Set<string>();
   /** Exemptions this run deleted (lower-case ids). */
@@ -80,9 +82,23 @@ export class RunState {
     if (week >= 0 && week < WEEKS && Date.parse(expiresOn) - this.nowMs < 91 * DAY_MS) this.expiringPerWeek[week]!++;
   }
 
+  /** Books a page of `rows` rows read in `phase` (for progress only). */
+  pageRead(phase: ProgressEvent['phase'], rows: number): void {
+    if (phase !== this.phase) {
+      this.phase = phase;
+      this.phaseRows = 0;
+    }
+    this.pages++;
+    this.phaseRows += rows;
+  }
+
   progress(phase: ProgressEvent['phase'], expectedRows?: number): void {
+    if (phase !== this.phase) {
+      this.phase = phase;
+      this.phaseRows = 0;
+    }
     this.onProgress?.({
-      phase, pages: this.pages, exemptions: this.exemptions, subscriptions: this.subscriptions.size, findings: this.recorder.total,
+      phase, pages: this.pages, phaseRows: this.phaseRows, exemptions: this.exemptions, subscriptions: this.subscriptions.size, findings: this.recorder.total,
       ...(expectedRows === undefined ? {} : { expectedRows }),
     });
   }

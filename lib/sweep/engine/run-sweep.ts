@@ -76,7 +76,7 @@ export async function runSweep(ports: SweepPorts, rules: SweepRules, order: Swee
 async function loadAssignments(run: RunState): Promise<void> {
   try {
     for await (const page of run.ports.inventory.assignments(run.scope)) {
-      run.pages++;
+      run.pageRead('assignments', page.items.length);
       for (const entry of page.items) run.catalog.add(entry.id, entry.policyDefinitionId);
       for (const problem of page.problems) run.error(`assignment row ${problem.rowId ?? '(no id)'}: ${problem.reason}`);
     }

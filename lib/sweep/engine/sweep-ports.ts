@@ -35,6 +35,7 @@ export interface ProgressEvent {
   readonly exemptions: number;
   readonly subscriptions: number;
   readonly findings: number;
-  /** Rows Resource Graph says the current query has in all, when it says. */
+  /** Rows read so far in this phase, and how many its query has in all when the source says. */
+  readonly phaseRows: number;
   readonly expectedRows?: number;
 }

@@ -27,7 +27,7 @@ export async function* exemptionPages(options: ExemptionSourceOptions): AsyncGen
   try {
     for await (const page of options.graph.pages(EXEMPTIONS_QUERY, options.scope)) {
       started = true;
-      const read = readRows(page.rows, readExemptionRow, 'resourceGraph');
+      const read = { ...readRows(page.rows, readExemptionRow, 'resourceGraph'), ...(page.totalRecords === undefined ? {} : { totalRecords: page.totalRecords }) };
       yield page.truncated
         ? { ...read, problems: [...read.problems, { source: 'resourceGraph', rowId: undefined, reason: 'Resource Graph truncated the result; rows after this page are missing' }] }
         : read;

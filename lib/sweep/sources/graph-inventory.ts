@@ -36,19 +36,19 @@ export class GraphInventory implements SweepInventory {
   }
 
   async *assignments(scope: SweepScope): AsyncIterable<InventoryPage<AssignmentEntry>> {
-    for await (const page of this.graph.pages(ASSIGNMENTS_QUERY, graphScope(scope))) yield readRows(page.rows, readAssignmentRow, 'resourceGraph');
+    for await (const page of this.graph.pages(ASSIGNMENTS_QUERY, graphScope(scope))) yield withTotal(readRows(page.rows, readAssignmentRow, 'resourceGraph'), page.totalRecords);
   }
 
   async *resources(scope: SweepScope, types: readonly string[]): AsyncIterable<InventoryPage<string>> {
     for (let i = 0; i < types.length; i += TYPES_PER_QUERY) {
       for await (const page of this.graph.pages(resourcesQuery(types.slice(i, i + TYPES_PER_QUERY)), graphScope(scope))) {
-        yield readRows(page.rows, readResourceRow, 'resourceGraph');
+        yield withTotal(readRows(page.rows, readResourceRow, 'resourceGraph'), page.totalRecords);
       }
     }
   }
 
   async *assessments(scope: SweepScope): AsyncIterable<InventoryPage<InventoryAssessment>> {
-    for await (const page of this.graph.pages(ASSESSMENTS_QUERY, graphScope(scope))) yield readRows(page.rows, readAssessmentRow, 'resourceGraph');
+    for await (const page of this.graph.pages(ASSESSMENTS_QUERY, graphScope(scope))) yield withTotal(readRows(page.rows, readAssessmentRow, 'resourceGraph'), page.totalRecords);
   }
 
   costs(): InventoryCosts {
@@ -59,6 +59,10 @@ export class GraphInventory implements SweepInventory {
       waitedMs: graph.waitedMs + arm.waitedMs, quotaWaitedMs: graph.quotaWaitedMs,
     };
   }
+}
+
+function withTotal<T>(page: InventoryPage<T>, totalRecords: number | undefined): InventoryPage<T> {
+  return totalRecords === undefined ? page : { ...page, totalRecords };
 }
 
 /** No subscriptions and no groups: Resource Graph then covers every subscription the identity can read. */
