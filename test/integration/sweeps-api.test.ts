@@ -1,3 +1,4 @@
+import { checkReportToken } from '../../lib/web/report-link.js';
 import { createHash } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,13 +77,24 @@ describe('GET /api/sweeps/latest and /api/sweeps/{id}', () => {
     const latest = await app.get('/api/sweeps/latest');
     expect(latest.status).toBe(200);
     expect(latest.headers.get('content-type')).toBe('application/json');
-    expect(latest.json).toEqual({
-      ...JSON.parse(JSON.stringify(newer)),
-      links: { self: `${base}/api/sweeps/${NEWER}`, findingsCsv: `${base}/api/sweeps/${NEWER}/findings.csv`, report: `${base}/api/sweeps/${NEWER}/report` },
-    });
+    const { links, ...record } = latest.json;
+    expect(record).toEqual(JSON.parse(JSON.stringify(newer)));
+    expect(links).toMatchObject({ self: `${base}/api/sweeps/${NEWER}`, findingsCsv: `${base}/api/sweeps/${NEWER}/findings.csv` });
+    // The report link is signed for this run alone, and it opens the report page without a function key.
+    expect(links.report).toMatch(new RegExp(`^${base}/api/sweeps/${NEWER}/report\\?t=`));
+    const token = new URL(links.report).searchParams.get('t')!;
+    expect(checkReportToken(app.env.REVIEW_SIGNING_KEY!, token, new Date())).toMatchObject({ ok: true, claims: { runId: NEWER } });
+    const page = await fetch(links.report);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain(NEWER);
+    const forged = await fetch(links.report.replace(NEWER, OLDER));
+    expect(forged.status).toBe(403);
     const byId = await app.get(`/api/sweeps/${OLDER}`);
     expect(byId.status).toBe(200);
-    expect(byId.json).toEqual({ ...older, links: { self: `${base}/api/sweeps/${OLDER}`, findingsCsv: `${base}/api/sweeps/${OLDER}/findings.csv`, report: `${base}/api/sweeps/${OLDER}/report` } });
+    const { links: olderLinks, ...olderRecord } = byId.json;
+    expect(olderRecord).toEqual(older);
+    expect(olderLinks.self).toBe(`${base}/api/sweeps/${OLDER}`);
   });
 
   it('answers an unknown run with 404 problem', async () => {
