@@ -11,8 +11,12 @@ const messageSchema = lazily(() => {
 
 export type QueueMessage = z.infer<ReturnType<typeof messageSchema>>;
 
-/** The host hands over a parsed object for JSON text, a string otherwise. */
 export function readQueueMessage(entry: unknown): QueueMessage | undefined {
+  return readJsonMessage(entry, messageSchema());
+}
+
+/** The host hands over a parsed object for JSON text, a string otherwise; either way the schema decides. */
+export function readJsonMessage<T>(entry: unknown, schema: z.ZodType<T>): T | undefined {
   let value = entry;
   if (typeof entry === 'string') {
     try {
@@ -21,7 +25,7 @@ export function readQueueMessage(entry: unknown): QueueMessage | undefined {
       return undefined;
     }
   }
-  const parsed = messageSchema().safeParse(value);
+  const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { lazily, zod } from '../core/lazy-zod.js';
+import { readJsonMessage } from '../queue/queue-message.js';
 import type { WorkQueue } from '../requests/ports/work-queue.js';
 import { newRunId } from './run-id.js';
 import { RUN_ID_PATTERN, type SweepRun, type SweepScope } from './model.js';
@@ -15,16 +16,7 @@ const sweepMessageSchema = lazily(() => {
 export type SweepMessage = z.infer<ReturnType<typeof sweepMessageSchema>>;
 
 export function readSweepMessage(entry: unknown): SweepMessage | undefined {
-  let value = entry;
-  if (typeof entry === 'string') {
-    try {
-      value = JSON.parse(entry);
-    } catch {
-      return undefined;
-    }
-  }
-  const parsed = sweepMessageSchema().safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  return readJsonMessage(entry, sweepMessageSchema());
 }
 
 /**
