@@ -136,5 +136,7 @@ export function worstCaseRequest(resources: number): ExemptionRequest {
     targets, category: 'Mitigated', justification: text(L.justificationLength), expiresOn: at,
     requestedBy: 'r'.repeat(L.emailLength), ticketRef: text(L.ticketRefLength), approvers: [], exemptions: [],
     dedupeKey: 'd'.repeat(64),
+    // A renewal carries the link to the request it renews (request ids are 18 characters).
+    renewalOf: { requestId: 'f'.repeat(18), nameSeed: 'f'.repeat(18) },
   });
 }
