@@ -1,8 +1,6 @@
 import type { ExemptionRequest } from '../requests/model.js';
-import { formatUtc, singleLine } from '../render/format.js';
+import { formatUtc } from '../render/format.js';
 import { decisionFacts, requestFacts, type Fact } from '../render/request-facts.js';
-import { FINDING_LABELS, type SweepFinding, type SweepRun } from '../sweep/model.js';
-import { html, render } from '../web/html.js';
 import { buildEmail, requestFooter, subjectFor, type EmailContent } from './email-content.js';
 
 /**

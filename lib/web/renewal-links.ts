@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
-import type { z } from 'zod';
-import { lazily, zod } from '../core/lazy-zod.js';
 import { messagePage } from './html-response.js';
 import type { ReviewLinkSettings } from './review-links.js';
-import { derivedKey, hmac, macMatches } from './signing-keys.js';
+import { issuePersonalToken, openPersonalToken } from './personal-token.js';
 
 /**
  * What a renewal link grants: one request to renew one (expiring) request, made in the name of the
@@ -28,43 +25,15 @@ export const RENEWAL_PATH = '/api/renew';
 /** The query parameter (and form field) that carries the token. */
 export const RENEWAL_TOKEN_PARAM = 't';
 
-const VERSION = 'v1';
-const MAX_TOKEN_LENGTH = 2048;
-const payloadSchema = lazily(() => {
-  const z = zod();
-  return z.strictObject({
-    rid: z.string().min(1).max(64),
-    sub: z.string().min(3).max(320),
-    jti: z.string().min(16).max(64),
-    exp: z.number().int().positive(),
-  });
-});
-
-const macOf = (secret: string, payload: string): Buffer => hmac(derivedKey(secret, 'renewal'), `${VERSION}.${payload}`);
-
 export function issueRenewalToken(secret: string, input: { requestId: string; recipient: string; expiresAt: Date }): string {
-  const payload = Buffer.from(JSON.stringify({
-    rid: input.requestId,
-    sub: input.recipient.trim().toLowerCase(),
-    jti: randomBytes(16).toString('base64url'),
-    exp: Math.floor(input.expiresAt.getTime() / 1000),
-  })).toString('base64url');
-  return `${VERSION}.${payload}.${macOf(secret, payload).toString('base64url')}`;
+  return issuePersonalToken(secret, 'renewal', { requestId: input.requestId, person: input.recipient, expiresAt: input.expiresAt });
 }
 
 export function verifyRenewalToken(secret: string, token: string, now: Date): RenewalTokenCheck {
-  const parts = token.split('.');
-  if (token.length > MAX_TOKEN_LENGTH || parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2]) return { ok: false, reason: 'malformed' };
-  if (!macMatches(macOf(secret, parts[1]), parts[2])) return { ok: false, reason: 'bad-signature' };
-  let payload: z.infer<ReturnType<typeof payloadSchema>>;
-  try {
-    payload = payloadSchema().parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  const expiresAt = new Date(payload.exp * 1000);
-  if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: { requestId: payload.rid, recipient: payload.sub, tokenId: payload.jti, expiresAt } };
+  const check = openPersonalToken(secret, 'renewal', token, now);
+  if (!check.ok) return check;
+  const { person, ...claims } = check.claims;
+  return { ok: true, claims: { ...claims, recipient: person } };
 }
 
 /** The personal link a sweep notice carries; it lives as long as a review link. */

@@ -1,7 +1,6 @@
 import { isRunId, RUN_ID_PATTERN } from '../sweep/model.js';
-import type { z } from 'zod';
 import { lazily, zod } from '../core/lazy-zod.js';
-import { derivedKey, hmac, macMatches } from './signing-keys.js';
+import { expiryOf, openToken, signToken } from './signed-token.js';
 
 /**
  * The signed link to one sweep run's report page. It grants reading that run's report (and its CSV)
@@ -20,7 +19,6 @@ export type ReportTokenCheck =
 /** What a run id looks like (see SweepRun.id); anything else is refused before it reaches a URL or a key. */
 export { isRunId, RUN_ID_PATTERN };
 
-const VERSION = 'v1';
 const PURPOSE = 'sweep-report';
 const MAX_TOKEN_LENGTH = 1024;
 
@@ -38,28 +36,14 @@ function assertRunId(runId: string): void {
 
 export function issueReportToken(secret: string, input: { readonly runId: string; readonly expiresAt: Date }): string {
   assertRunId(input.runId);
-  const exp = Math.floor(input.expiresAt.getTime() / 1000);
+  const exp = expiryOf(input.expiresAt);
   if (!Number.isFinite(exp) || exp <= 0) throw new Error('report token expiry is not a valid date');
-  const payload = Buffer.from(JSON.stringify({ run: input.runId, exp })).toString('base64url');
-  const mac = hmac(derivedKey(secret, PURPOSE), `${VERSION}.${payload}`).toString('base64url');
-  return `${VERSION}.${payload}.${mac}`;
+  return signToken(secret, PURPOSE, { run: input.runId, exp });
 }
 
 export function checkReportToken(secret: string, token: string, now: Date): ReportTokenCheck {
-  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2]) return { ok: false, reason: 'malformed' };
-  const expected = hmac(derivedKey(secret, PURPOSE), `${VERSION}.${parts[1]}`);
-  if (!macMatches(expected, parts[2])) return { ok: false, reason: 'bad-signature' };
-  let payload: z.infer<ReturnType<typeof payloadSchema>>;
-  try {
-    payload = payloadSchema().parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  const expiresAt = new Date(payload.exp * 1000);
-  if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: { runId: payload.run, expiresAt } };
+  const opened = openToken(secret, PURPOSE, token, payloadSchema(), now, MAX_TOKEN_LENGTH);
+  return opened.ok ? { ok: true, claims: { runId: opened.payload.run, expiresAt: opened.expiresAt } } : opened;
 }
 
 function base(publicBaseUrl: string): string {

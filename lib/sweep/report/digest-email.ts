@@ -71,10 +71,6 @@ function title(f: SweepFinding): string {
   return f.displayName?.trim() ? f.displayName : resourceName(f.subject);
 }
 
-function kindLabel(f: SweepFinding): string {
-  return f.kind === 'expiring' && f.threshold ? `${FINDING_LABELS[f.kind]} (${f.threshold} days)` : FINDING_LABELS[f.kind];
-}
-
 interface Group {
   readonly kind: FindingKind;
   readonly count: number;
