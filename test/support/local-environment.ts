@@ -20,22 +20,8 @@ export async function startLocalEnvironment(options: { publicBaseUrl?: string; e
   const [sim, azurite] = await Promise.all([startSimTenant(), startAzurite()]);
   trustSimCertificate(sim.caCertPem);
   const env: Record<string, string> = {
-    AzureWebJobsStorage: azurite.connectionString,
-    AZURE_TENANT_ID: sim.credentials.tenantId,
-    AZURE_CLIENT_ID: sim.credentials.clientId,
-    AZURE_CLIENT_SECRET: sim.credentials.clientSecret,
-    AZURE_AUTHORITY_HOST: sim.authorityHost,
-    ARM_ENDPOINT: sim.armEndpoint,
+    ...appSettingsFor(sim, azurite),
     ...(options.publicBaseUrl ? { PUBLIC_BASE_URL: options.publicBaseUrl } : {}),
-    REVIEW_SIGNING_KEY: randomBytes(32).toString('base64url'),
-    EMAIL_TRANSPORT: 'smtp',
-    EMAIL_FROM: 'exemption-broker@contoso.example',
-    SMTP_HOST: sim.smtp.host,
-    SMTP_PORT: String(sim.smtp.port),
-    SMTP_SECURE: 'false',
-    // Read by the host itself (a timer's %…% schedule), so it must be present like in Azure.
-    REQUEUE_STUCK_SCHEDULE: SETTINGS.REQUEUE_STUCK_SCHEDULE.default,
-    SWEEP_SCHEDULE: SETTINGS.SWEEP_SCHEDULE.default,
     ...options.extraEnv,
   };
   return {
@@ -45,5 +31,26 @@ export async function startLocalEnvironment(options: { publicBaseUrl?: string; e
     async stop() {
       await Promise.allSettled([sim.close(), azurite.stop()]);
     },
+  };
+}
+
+/** The app settings that point every adapter at this Azurite and this simulated tenant. */
+export function appSettingsFor(sim: SimTenant, azurite: AzuriteHandle): Record<string, string> {
+  return {
+    AzureWebJobsStorage: azurite.connectionString,
+    AZURE_TENANT_ID: sim.credentials.tenantId,
+    AZURE_CLIENT_ID: sim.credentials.clientId,
+    AZURE_CLIENT_SECRET: sim.credentials.clientSecret,
+    AZURE_AUTHORITY_HOST: sim.authorityHost,
+    ARM_ENDPOINT: sim.armEndpoint,
+    REVIEW_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    EMAIL_TRANSPORT: 'smtp',
+    EMAIL_FROM: 'exemption-broker@contoso.example',
+    SMTP_HOST: sim.smtp.host,
+    SMTP_PORT: String(sim.smtp.port),
+    SMTP_SECURE: 'false',
+    // Read by the host itself (a timer's %…% schedule), so it must be present like in Azure.
+    REQUEUE_STUCK_SCHEDULE: SETTINGS.REQUEUE_STUCK_SCHEDULE.default,
+    SWEEP_SCHEDULE: SETTINGS.SWEEP_SCHEDULE.default,
   };
 }

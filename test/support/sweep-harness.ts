@@ -1,7 +1,6 @@
 // The sweep against the simulated tenant, wired the way the app wires it: Azurite for both stores, the
 // real SDK clients over HTTPS, and one virtual clock shared by the app, the sweep's pacer and the sim
 // (Resource Graph quota windows, ARM throttling, expiries), so waits cost no real time.
-import { randomBytes } from 'node:crypto';
 import { createServices, type AppServices } from '../../lib/composition-root.js';
 import { DAY_MS } from '../../lib/core/time.js';
 import type { SweepOrder, SweepOutcome } from '../../lib/sweep/engine/run-sweep.js';
@@ -9,6 +8,7 @@ import type { Pacer } from '../../lib/sweep/pacing.js';
 import { sweepWithApp } from '../../lib/sweep/sweep-runner.js';
 import { startSimTenant, trustSimCertificate, type ScaleSeed, type SimOptions, type SimTenant } from '../sim/index.js';
 import { startAzurite, type AzuriteHandle } from './azurite.js';
+import { appSettingsFor } from './local-environment.js';
 import { seedSweepWorld, sweepScaleSeed, type SweepWorld } from './sweep-world.js';
 
 export const DIGEST_TO = 'sweep-digest@contoso.com';
@@ -44,18 +44,8 @@ export async function startSweepHarness(options: SweepHarnessOptions = {}): Prom
   const [sim, azurite] = await Promise.all([startSimTenant({ ...options.sim, seed: scale.seed, clock: () => now }), startAzurite()]);
   trustSimCertificate(sim.caCertPem);
   const env: Record<string, string> = {
-    AzureWebJobsStorage: azurite.connectionString,
-    AZURE_TENANT_ID: sim.credentials.tenantId,
-    AZURE_CLIENT_ID: sim.credentials.clientId,
-    AZURE_CLIENT_SECRET: sim.credentials.clientSecret,
-    AZURE_AUTHORITY_HOST: sim.authorityHost,
-    ARM_ENDPOINT: sim.armEndpoint,
+    ...appSettingsFor(sim, azurite),
     PUBLIC_BASE_URL: 'http://127.0.0.1:7071',
-    REVIEW_SIGNING_KEY: randomBytes(32).toString('base64url'),
-    EMAIL_TRANSPORT: 'smtp',
-    EMAIL_FROM: 'exemption-broker@contoso.example',
-    SMTP_HOST: sim.smtp.host,
-    SMTP_PORT: String(sim.smtp.port),
     SWEEP_DIGEST_TO: DIGEST_TO,
     ...options.env,
   };

@@ -1,32 +1,13 @@
-import type { FindingAction, FindingKind } from '../model.js';
+import type { FindingAction, FindingKind, SweepFinding } from '../model.js';
 
 /** A finding as a rule produces it; the engine adds its key, first/last seen and newness. */
-export interface FindingDraft {
-  readonly kind: FindingKind;
-  readonly threshold: string;
-  readonly subject: string;
-  readonly subscriptionId: string;
-  readonly scope: string;
-  readonly policyAssignmentId: string | undefined;
-  readonly displayName: string | undefined;
-  readonly expiresOn: string | undefined;
-  readonly requestId: string | undefined;
-  readonly managed: boolean;
-  readonly detail: string;
-  readonly action: FindingAction;
-}
+export type FindingDraft = Omit<SweepFinding, 'key' | 'firstSeen' | 'lastSeen' | 'isNew'>;
 
 /** The facts about one exemption every rule about it needs, held compactly between inventory phases. */
-export interface ExemptionFacts {
+export type ExemptionFacts = Pick<FindingDraft, 'subscriptionId' | 'scope' | 'policyAssignmentId' | 'displayName' | 'expiresOn' | 'requestId' | 'managed'> & {
+  /** The exemption's canonical id (the finding's subject). */
   readonly id: string;
-  readonly subscriptionId: string;
-  readonly scope: string;
-  readonly policyAssignmentId: string | undefined;
-  readonly displayName: string | undefined;
-  readonly expiresOn: string | undefined;
-  readonly requestId: string | undefined;
-  readonly managed: boolean;
-}
+};
 
 export function draftFor(facts: ExemptionFacts, kind: FindingKind, detail: string, threshold = '', action: FindingAction = 'none'): FindingDraft {
   return {
