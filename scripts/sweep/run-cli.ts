@@ -38,6 +38,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_USAGE;
   }
   const options = parsed.options;
+  let csv: FileHandle | undefined;
+  try {
+    // Opened before anything starts, so a bad path costs no sweep.
+    if (options.csv !== undefined) csv = await open(options.csv, 'w');
+  } catch (error) {
+    await write(io.stderr, `sweep: cannot write ${terminalText(options.csv ?? '')}: ${terminalText((error as Error).message)}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await withTarget(options, io, csv);
+  } finally {
+    await csv?.close();
+  }
+}
+
+async function withTarget(options: CliOptions, io: CliIo, csv: FileHandle | undefined): Promise<number> {
   let target: SweepTarget;
   if (options.azure) {
     const settings = azureEnvironment(io.env, await readLocalSettings(io.cwd), options.dryRun);
@@ -57,13 +73,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await write(io.stderr, 'sweep: starting Azurite and the simulated tenant…\n');
     target = await simulatedTarget();
   }
-  let csv: FileHandle | undefined;
   try {
-    // Opened before the sweep, so a bad path fails before anything runs.
-    if (options.csv !== undefined) csv = await open(options.csv, 'w');
     return await sweepAndReport(target, options, io, csv);
   } finally {
-    await csv?.close();
     await target.close();
   }
 }

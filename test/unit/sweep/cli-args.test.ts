@@ -92,6 +92,13 @@ describe('sweep CLI arguments', () => {
     expect(scope.stderr).toMatch(/--scope: "mg:bad\/name" is not a valid management group id/);
   });
 
+  it('a --csv file that cannot be written exits 2 before anything starts', async () => {
+    const result = await cli(['--dry-run', '--csv', join(empty, 'no-such-folder', 'findings.csv')]);
+    expect(result.status).toBe(EXIT_USAGE);
+    expect(result.stderr).toMatch(/cannot write .*no-such-folder.*ENOENT/);
+    expect(result.stderr).not.toContain('starting Azurite');
+  });
+
   it('--help prints the usage and exits 0', async () => {
     const help = await cli(['--help']);
     expect(help.status).toBe(0);
