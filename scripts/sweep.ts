@@ -8,6 +8,12 @@
 import { runCli, write } from './sweep/run-cli.js';
 import { terminalText } from './sweep/terminal-text.js';
 
+// A closed pipe (`| head`) is reported to the write that hit it (see write()); without a listener it
+// would also crash the process.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 // Ctrl+C: exit through process.exit so the exit handlers stop Azurite.
 process.once('SIGINT', () => {
   process.stderr.write('\r\x1b[K\nsweep: interrupted\n');

@@ -119,9 +119,12 @@ async function sweepAndReport(target: SweepTarget, options: CliOptions, io: CliI
   return run.status === 'succeeded' ? 0 : EXIT_FAILED;
 }
 
-/** Resolves once the text is handed to the OS, so exiting right after loses none of a piped report. */
+/**
+ * Resolves once the text is handed to the OS, so exiting right after loses none of a piped report. A
+ * reader that went away (`| head`) is not a failure of the sweep: the rest of the text is dropped.
+ */
 export function write(stream: CliStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(text, (error) => (error ? reject(error) : resolve()));
+    stream.write(text, (error) => (error && (error as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(error) : resolve()));
   });
 }
