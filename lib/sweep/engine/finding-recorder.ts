@@ -29,6 +29,7 @@ export class FindingRecorder {
     private readonly known: ReadonlyMap<string, KnownFinding>,
     private readonly now: string,
     private readonly dryRun: boolean,
+    private readonly onFindings?: (findings: readonly SweepFinding[]) => void,
   ) {}
 
   static async loadKnown(store: SweepStore): Promise<Map<string, KnownFinding>> {
@@ -60,6 +61,7 @@ export class FindingRecorder {
       this.count(finding);
     }
     if (!this.dryRun && findings.length > 0) await this.store.saveFindings(this.runId, findings);
+    if (findings.length > 0) this.onFindings?.(findings);
     return findings;
   }
 

@@ -1,7 +1,7 @@
 import { HOUR_MS } from '../../core/time.js';
 import { newRunId } from '../run-id.js';
 import { ManagedIndex } from '../findings/managed-index.js';
-import type { SweepRun, SweepRunStatus, SweepScope, SweepTrigger } from '../model.js';
+import type { SweepFinding, SweepRun, SweepRunStatus, SweepScope, SweepTrigger } from '../model.js';
 import { deletedPhase } from './deleted-phase.js';
 import { defenderPhase } from './defender-phase.js';
 import { digestPhase } from './digest-phase.js';
@@ -19,6 +19,8 @@ export interface SweepOrder {
   /** Given by the HTTP trigger so its 202 can name the run before it starts. */
   readonly runId?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Each batch of findings as it is recorded, dry run or not (a dry run stores none; the CLI shows them). */
+  readonly onFindings?: (findings: readonly SweepFinding[]) => void;
 }
 
 export type SweepOutcome =
@@ -44,7 +46,7 @@ export async function runSweep(ports: SweepPorts, rules: SweepRules, order: Swee
   }
   try {
     const known = await FindingRecorder.loadKnown(ports.store);
-    const recorder = new FindingRecorder(ports.store, runId, known, started.toISOString(), order.dryRun);
+    const recorder = new FindingRecorder(ports.store, runId, known, started.toISOString(), order.dryRun, order.onFindings);
     const run = new RunState(ports, rules, order.scope, order.dryRun, recorder, order.onProgress, ports.clock);
     const base = { id: runId, trigger: order.trigger, dryRun: order.dryRun, scope: order.scope, startedAt: started.toISOString() };
     if (!order.dryRun) await ports.store.saveRun(record(run, base, 'running'));
