@@ -14,7 +14,7 @@ export interface ProgressOutput {
  * phases done), the phase, pages, subscriptions, exemptions, findings and an ETA when the total is known.
  */
 export class ProgressBar {
-  private first: { readonly at: number; readonly rows: number } | undefined;
+  private first: { readonly phase: ProgressEvent['phase']; readonly at: number; readonly rows: number } | undefined;
   private drawn = false;
 
   constructor(private readonly out: ProgressOutput, private readonly now: () => number = Date.now) {}
@@ -34,24 +34,25 @@ export class ProgressBar {
   }
 
   line(event: ProgressEvent): string {
-    const expected = event.phase === 'exemptions' ? event.expectedRows : undefined;
+    // Every phase that pages through Resource Graph knows its total; the bar and ETA are for the phase.
+    const expected = event.expectedRows;
     const fraction = expected !== undefined && expected > 0
-      ? Math.min(1, event.exemptions / expected)
+      ? Math.min(1, event.phaseRows / expected)
       : Math.max(0, PHASES.indexOf(event.phase)) / (PHASES.length - 1);
     const filled = Math.round(fraction * BAR_WIDTH);
-    const exemptions = expected === undefined ? n(event.exemptions) : `${n(event.exemptions)}/${n(expected)}`;
-    return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${event.phase.padEnd(11)} pages ${n(event.pages)}  subscriptions ${n(event.subscriptions)}`
-      + `  exemptions ${exemptions}  findings ${n(event.findings)}  ETA ${this.eta(event.exemptions, expected)}`;
+    const rows = expected === undefined ? '' : ` rows ${n(event.phaseRows)}/${n(expected)}`;
+    return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${event.phase.padEnd(11)}${rows} pages ${n(event.pages)}  subscriptions ${n(event.subscriptions)}`
+      + `  exemptions ${n(event.exemptions)}  findings ${n(event.findings)}  ETA ${this.eta(event.phase, event.phaseRows, expected)}`;
   }
 
-  private eta(rows: number, expected: number | undefined): string {
+  private eta(phase: ProgressEvent['phase'], rows: number, expected: number | undefined): string {
     if (expected === undefined) {
       this.first = undefined;
       return '—';
     }
     const now = this.now();
-    if (!this.first) {
-      this.first = { at: now, rows };
+    if (!this.first || this.first.phase !== phase) {
+      this.first = { phase, at: now, rows };
       return '—';
     }
     const rate = (rows - this.first.rows) / (now - this.first.at);

@@ -95,7 +95,7 @@ describe('terminalText', () => {
 });
 
 describe('the progress bar', () => {
-  const event = { phase: 'exemptions' as const, pages: 3, exemptions: 2_500, subscriptions: 4, findings: 17 };
+  const event = { phase: 'exemptions' as const, pages: 3, phaseRows: 2_500, exemptions: 2_500, subscriptions: 4, findings: 17 };
 
   it('shows phase, pages, subscriptions, exemptions and findings, with no ETA while the total is unknown', () => {
     const line = new ProgressBar({ write: () => true }).line(event);
@@ -110,10 +110,10 @@ describe('the progress bar', () => {
   it('with the total Resource Graph announced: rows of total and an ETA from the rate so far', () => {
     let now = 0;
     const bar = new ProgressBar({ write: () => true }, () => now);
-    expect(bar.line({ ...event, exemptions: 1_000, expectedRows: 10_000 })).toMatch(/exemptions 1,000\/10,000 .*ETA —$/);
+    expect(bar.line({ ...event, phaseRows: 1_000, expectedRows: 10_000 })).toMatch(/rows 1,000\/10,000 .*ETA —$/);
     now = 10_000;
     // 1,000 rows in 10 s; 8,000 to go.
-    const line = bar.line({ ...event, exemptions: 2_000, expectedRows: 10_000 });
+    const line = bar.line({ ...event, phaseRows: 2_000, expectedRows: 10_000 });
     expect(line).toMatch(/^\[####----------------\]/);
     expect(line).toMatch(/ETA 1 min 20 s$/);
   });
