@@ -16,7 +16,10 @@ export interface ManagedExemption {
   readonly category: ExemptionCategory;
   readonly expiresOn: string;
   readonly displayName: string;
-  /** When the request last changed (applied, renewed): Defender's lag is counted from here. */
+  /**
+   * When the exemptions were last written as approved: the approval (the apply worker writes within
+   * minutes of it). Not the request's last change, which the sweep itself makes (marking it expiring).
+   */
   readonly changedAt: string;
 }
 
@@ -51,12 +54,12 @@ export class ManagedIndex {
       const key = created.id.toLowerCase();
       const existing = this.byId.get(key);
       // A renewal lists the same exemption as the request it renewed; the newer request speaks for it.
-      if (existing && existing.changedAt >= request.updatedAt) continue;
+      if (existing && existing.changedAt >= (request.decision?.at ?? request.updatedAt)) continue;
       this.byId.set(key, {
         exemptionId: created.id, resourceId: created.resourceId, requestId: request.id, requestState: request.state,
         subscriptionId: request.subscriptionId.toLowerCase(), policyAssignmentId: created.policyAssignmentId,
         policyDefinitionReferenceIds: assignment?.policyDefinitionReferenceIds ?? [], category: request.category,
-        expiresOn: request.expiresOn, displayName: request.recommendation.displayName, changedAt: request.updatedAt,
+        expiresOn: request.expiresOn, displayName: request.recommendation.displayName, changedAt: request.decision?.at ?? request.updatedAt,
       });
       this.subscriptions.add(request.subscriptionId.toLowerCase());
     }
