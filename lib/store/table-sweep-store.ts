@@ -1,3 +1,4 @@
+import { inParallel } from '../core/in-parallel.js';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { SweepFinding, SweepRun } from '../sweep/model.js';
@@ -200,22 +201,4 @@ function transactions(actions: readonly TransactionAction[]): TransactionAction[
   }
   if (current.length > 0) batches.push(current);
   return batches;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; after a failure nothing new starts, and it is thrown. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const failures: unknown[] = [];
-  const worker = async () => {
-    while (next < items.length && failures.length === 0) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failures.length > 0) throw failures[0];
 }

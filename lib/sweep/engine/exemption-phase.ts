@@ -1,4 +1,5 @@
 import { ArmError } from '../../azure/arm-error.js';
+import { inParallel } from '../../core/in-parallel.js';
 import { DAY_MS } from '../../core/time.js';
 import { moveBySweep } from '../../requests/sweep-transitions.js';
 import type { FindingDraft } from '../findings/finding-draft.js';
@@ -64,20 +65,33 @@ function changedAt(run: RunState, exemption: InventoryExemption, managedChange: 
   return firstSeen ? Date.parse(firstSeen) : run.nowMs;
 }
 
-/** Acts on managed findings that call for it; everything else is reported only. */
+/** Requests acted on at once: each one's notices and writes are independent of the others'. */
+const ACTION_CONCURRENCY = 8;
+
+/**
+ * Acts on managed findings that call for it; everything else is reported only. A request's findings
+ * are handled in order by one worker (so it gets one notice per threshold however many exemptions it
+ * has); different requests in parallel, since mail and ARM round trips dominate.
+ */
 async function act(run: RunState, drafts: FindingDraft[]): Promise<FindingDraft[]> {
   if (run.dryRun) return drafts;
-  const acted: FindingDraft[] = [];
-  for (const draft of drafts) {
-    let action: FindingAction = draft.action;
-    try {
-      if (draft.managed && draft.requestId && draft.kind === 'expiring') action = await onExpiring(run, draft);
-      else if (draft.managed && draft.requestId && draft.kind === 'expired') action = await onExpired(run, draft);
-    } catch (error) {
-      run.error(`${draft.kind} ${draft.subject}: ${describe(error)}`);
+  const acted = [...drafts];
+  const byRequest = new Map<string, number[]>();
+  drafts.forEach((draft, index) => {
+    if (!draft.managed || !draft.requestId || (draft.kind !== 'expiring' && draft.kind !== 'expired')) return;
+    byRequest.set(draft.requestId, [...(byRequest.get(draft.requestId) ?? []), index]);
+  });
+  await inParallel([...byRequest.values()], ACTION_CONCURRENCY, async (indexes) => {
+    for (const index of indexes) {
+      const draft = drafts[index]!;
+      try {
+        const action = draft.kind === 'expiring' ? await onExpiring(run, draft) : await onExpired(run, draft);
+        if (action !== draft.action) acted[index] = { ...draft, action };
+      } catch (error) {
+        run.error(`${draft.kind} ${draft.subject}: ${describe(error)}`);
+      }
     }
-    acted.push(action === draft.action ? draft : { ...draft, action });
-  }
+  });
   return acted;
 }
 
