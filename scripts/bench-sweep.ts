@@ -206,7 +206,7 @@ async function main(): Promise<void> {
           seconds: round(walked.seconds, 2), throttled429: walked.throttled, statuses: walked.statuses,
           beforeFirst429: walked.beforeThrottle ? { calls: walked.beforeThrottle.calls, seconds: round(walked.beforeThrottle.seconds, 2) } : null,
           throttledRatePerSecond: naiveTime.throttledRatePerSecond === null ? null : round(naiveTime.throttledRatePerSecond, 2),
-          readsRemainingAtStart: walked.readsRemainingAtStart ?? null,
+          readsRemainingAtStart: walked.readsRemainingAtStart ?? null, networkErrors: walked.networkErrors,
         },
       },
       minimumQueries: minimum,

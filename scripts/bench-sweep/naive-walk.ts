@@ -25,7 +25,12 @@ export interface NaiveWalkResult extends NaiveSample {
   readonly statuses: Record<string, number>;
   /** x-ms-ratelimit-remaining-subscription-reads on the first answer: how full the bucket was at the start. */
   readonly readsRemainingAtStart: number | undefined;
+  /** Requests that got no answer at all (connection failed), each re-sent after 1 s. */
+  readonly networkErrors: number;
 }
+
+/** Failed connections retried in all before the walk gives up. */
+const MAX_NETWORK_ERRORS = 200;
 
 interface ExemptionRow { id?: string; properties?: { policyDefinitionReferenceIds?: string[] } }
 
@@ -43,6 +48,7 @@ export async function naiveWalk(options: NaiveWalkOptions): Promise<NaiveWalkRes
   let listPages = 0;
   let assessmentGets = 0;
   let readsRemainingAtStart: number | undefined;
+  let networkErrors = 0;
   let beforeThrottle: { calls: number; seconds: number } | undefined;
   const base = options.armEndpoint.replace(/\/$/, '');
   const started = performance.now();
@@ -51,7 +57,15 @@ export async function naiveWalk(options: NaiveWalkOptions): Promise<NaiveWalkRes
   /** One logical call: re-sent after each 429 until it gets another answer. */
   const get = async (url: string): Promise<{ status: number; body: unknown }> => {
     for (;;) {
-      const response = await fetch(url, { headers: { authorization: `Bearer ${await options.token()}` } });
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: { authorization: `Bearer ${await options.token()}` } });
+      } catch (error) {
+        // A connection that failed (the tenant busy answering other calls): a script would try again.
+        if (++networkErrors > MAX_NETWORK_ERRORS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
       const body = await response.json().catch(() => undefined);
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       if (readsRemainingAtStart === undefined) {
@@ -98,6 +112,6 @@ export async function naiveWalk(options: NaiveWalkOptions): Promise<NaiveWalkRes
   });
   return {
     calls, seconds: seconds(), ...(beforeThrottle ? { beforeThrottle } : {}),
-    listPages, assessmentGets, exemptions, throttled, statuses, readsRemainingAtStart,
+    listPages, assessmentGets, exemptions, throttled, statuses, readsRemainingAtStart, networkErrors,
   };
 }
