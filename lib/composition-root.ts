@@ -5,6 +5,7 @@ import { loadSettings, type Settings } from './config/settings.js';
 import { STORAGE_NAMES } from './config/settings-catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Mailer } from './notify/mailer.js';
+import type { RequestEventOutbox } from './notify/request-event.js';
 import type { Notifier } from './requests/ports/notifier.js';
 import type { ApplyMessage, NotifyMessage, WorkQueue } from './requests/ports/work-queue.js';
 import type { RequestPorts } from './requests/ports.js';
@@ -107,15 +108,25 @@ export function createServices(options: AppOptions = {}): AppServices {
     const { AcsMailer } = await import('./notify/acs-mailer.js');
     return new RetryingMailer(new AcsMailer(settings.email.endpoint, await credential(), settings.email.from), retry);
   });
+  // The channels beyond e-mail that the settings turn on; each drains its own queue of request events.
+  const outboxes = once(async (): Promise<readonly RequestEventOutbox[]> => []);
   const notifier = once(async (): Promise<Notifier> => {
     const { EmailNotifier } = await import('./notify/email-notifier.js');
     const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
-    return new EmailNotifier(await mailer(), links, clock);
+    const email = new EmailNotifier(await mailer(), links, clock);
+    const others = await outboxes();
+    if (others.length === 0) return email;
+    const { FanOutNotifier } = await import('./notify/fan-out-notifier.js');
+    return new FanOutNotifier(email, others);
   });
   const sweepNotices = once(async (): Promise<SweepNotices> => {
     const { SweepEmailNotices } = await import('./notify/sweep-email-notices.js');
     const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
-    return new SweepEmailNotices(await mailer(), links, clock);
+    const email = new SweepEmailNotices(await mailer(), links, clock);
+    const others = await outboxes();
+    if (others.length === 0) return email;
+    const { FanOutSweepNotices } = await import('./notify/fan-out-notifier.js');
+    return new FanOutSweepNotices(email, others);
   });
   const notifyQueue = queue<NotifyMessage>(STORAGE_NAMES.notifyQueue);
   const applyQueue = queue<ApplyMessage>(STORAGE_NAMES.applyQueue);
