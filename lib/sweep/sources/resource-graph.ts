@@ -45,12 +45,23 @@ export class ResourceGraphQuota implements SendHooks {
     this.resetsAt = undefined;
   }
 
+  /**
+   * The reset time is reported in whole seconds, rounded up, so each answer only bounds it from above
+   * (it was computed before the answer arrived). Within one window the tightest bound of all its
+   * answers is kept: waiting for the last answer's alone would overshoot most windows by half a second.
+   * More remaining than before means a new window, whose bounds start afresh.
+   */
   afterAnswer(answer: ArmAnswer): void {
     const remaining = parseCount(answer.headers['x-ms-user-quota-remaining']);
     const resetsAfter = parseResetsAfter(answer.headers['x-ms-user-quota-resets-after']);
+    const newWindow = remaining === undefined || this.remaining === undefined || remaining > this.remaining;
     if (remaining !== undefined) this.remaining = remaining;
-    if (resetsAfter !== undefined) this.resetsAt = this.transport.clock.now() + resetsAfter;
-    else if (remaining !== undefined) this.resetsAt = undefined;
+    if (resetsAfter === undefined) {
+      if (remaining !== undefined) this.resetsAt = undefined;
+      return;
+    }
+    const bound = this.transport.clock.now() + resetsAfter;
+    this.resetsAt = newWindow || this.resetsAt === undefined ? bound : Math.min(this.resetsAt, bound);
   }
 }
 

@@ -31,6 +31,10 @@ export class FakePacer implements Pacer {
     this.sleeps.push(ms);
     this.time += ms;
   }
+  /** Time passing outside the code under test (a round trip), not a wait of its own. */
+  advance(ms: number): void {
+    this.time += ms;
+  }
 }
 
 /**

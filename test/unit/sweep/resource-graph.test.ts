@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArmError } from '../../../lib/azure/arm-error.js';
 import { parseResetsAfter, ResourceGraph } from '../../../lib/sweep/sources/resource-graph.js';
+import { UserQuota } from '../../sim/graph/quota.js';
 import { fakeTransport, TOKEN, type FakeAnswer, type SeenRequest } from './fake-arm.js';
 
 const SUB = '00000000-0000-0000-0000-0000000000aa';
@@ -69,6 +70,27 @@ describe('the per-user quota', () => {
     expect(arm.seen[2]!.at).toBe(arm.seen[1]!.at);
     expect(pacer.sleeps).toEqual([3000]);
     expect(stats).toMatchObject({ requests: 3, throttled: 0, waitedMs: 3000, quotaWaitedMs: 3000 });
+  });
+
+  it('waits for the tightest of the window\'s whole-second bounds, not the last answer\'s', async () => {
+    // The simulated tenant's own quota decides; every answer arrives 300 ms after the tenant counted it.
+    const LATENCY = 300;
+    let pacer: { now(): number; advance(ms: number): void } | undefined;
+    const quota = new UserQuota({ clock: () => pacer!.now() });
+    const pages = pagedGraph(Array.from({ length: 16 }, () => 1000));
+    const fake = fakeTransport((request) => {
+      const decision = quota.take('sweep');
+      pacer!.advance(LATENCY);
+      return decision.allowed ? { ...pages(request), headers: decision.headers } : { status: 429, headers: { 'retry-after': '1' }, body: {} };
+    });
+    pacer = fake.pacer;
+    const windowStart = fake.pacer.now();
+    await drain(new ResourceGraph(fake.transport));
+    const sixteenth = fake.arm.seen[15]!.at - windowStart;
+    expect(fake.stats.throttled).toBe(0);
+    expect(sixteenth).toBeGreaterThanOrEqual(5_000);
+    // The first answer's bound is exact but for its round trip; the last answer's alone would add ~0.5 s.
+    expect(sixteenth).toBeLessThanOrEqual(5_000 + LATENCY);
   });
 
   it('the wait carries over to the next query made through the same client', async () => {
