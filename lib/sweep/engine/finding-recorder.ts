@@ -10,7 +10,7 @@ const DIGEST_HELD = 10_000;
 
 /**
  * Turns a run's drafts into findings: stable key, first seen (from the ledger of earlier runs) and
- * newness, then stores them a batch at a time. Only keys and first-seen times of earlier findings are
+ * newness, then stores them a batch at a time (see `flush`). Only keys and first-seen times of earlier findings are
  * held, never their rows. It also keeps the counts for the run record and the new findings for the digest.
  */
 export class FindingRecorder {
@@ -22,6 +22,8 @@ export class FindingRecorder {
   readonly newPerSubscription = new Map<string, number>();
   private readonly recorded = new Set<string>();
   private held = 0;
+  private saving: Promise<void> = Promise.resolve();
+  private saveFailure: { readonly error: unknown } | undefined;
 
   constructor(
     private readonly store: SweepStore,
@@ -60,9 +62,25 @@ export class FindingRecorder {
       findings.push(finding);
       this.count(finding);
     }
-    if (!this.dryRun && findings.length > 0) await this.store.saveFindings(this.runId, findings);
+    if (!this.dryRun && findings.length > 0) {
+      // One batch is stored while the next page is read: the store and the inventory each wait on
+      // the network, so a run costs the longer of the two, not their sum. Never more than one, so
+      // findings cannot pile up in memory when the store is the slower.
+      await this.flush();
+      this.saving = this.store.saveFindings(this.runId, findings).catch((error: unknown) => {
+        this.saveFailure = { error };
+      });
+    }
     if (findings.length > 0) this.onFindings?.(findings);
     return findings;
+  }
+
+  /** Waits for the batch being stored; throws if storing it failed (the run then records the error). */
+  async flush(): Promise<void> {
+    await this.saving;
+    const failure = this.saveFailure;
+    this.saveFailure = undefined;
+    if (failure) throw failure.error;
   }
 
   private count(finding: SweepFinding): void {

@@ -63,6 +63,12 @@ export async function runSweep(ports: SweepPorts, rules: SweepRules, order: Swee
       run.exemptionsComplete = false;
       run.error(`sweep stopped: ${describe(error)}`);
     }
+    try {
+      await recorder.flush();
+    } catch (error) {
+      run.exemptionsComplete = false;
+      run.error(`storing findings failed: ${describe(error)}`);
+    }
     const finished = record(run, base, run.errors.length === 0 && run.exemptionsComplete ? 'succeeded' : run.exemptions > 0 ? 'partial' : 'failed');
     run.progress('digest');
     await digestPhase(run, finished);
