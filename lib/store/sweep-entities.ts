@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
 import { isRunId, type FindingKind, type SweepFinding, type SweepRun } from '../sweep/model.js';
 
 /**
  * Row layouts of the sweep tables. Runs: partition `run`, row key the run id (newest first as text), plus
- * the lease row. Findings: a ledger per kind (`k-{kind}`, row key the finding key) that remembers every
- * finding any run saw, and one snapshot partition per run (`r-{runId}`) holding that run's findings whole.
+ * the lease row. Findings: a ledger (`k-{subscription}`, row key the finding key) that remembers every
+ * finding any run saw, and one snapshot partition per run (`r-{runId}`) holding that run's findings whole,
+ * in chunks (row key `{kind}-{hash of the chunk's keys}`).
+ *
+ * Why this shape: a first sweep of a large estate writes a ledger row for every exemption. Spread over
+ * subscriptions, one page's rows land in a few partitions (few transactions), and no partition grows
+ * with the estate (a partition takes about 2,000 writes a second; the emulator slows with its size).
+ * The snapshot is only ever read whole or by kind, so it is written as a few large rows per page.
  */
 export const RUN_PARTITION = 'run';
 export const LEASE_PARTITION = 'lease';
@@ -17,7 +24,12 @@ export const FINDING_KEY_PATTERN = /^[0-9a-f]{64}$/;
 
 export { isFindingKind, isRunId, RUN_ID_PATTERN } from '../sweep/model.js';
 
-export const ledgerPartition = (kind: FindingKind): string => `${LEDGER_PREFIX}${kind}`;
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A finding's ledger partition: its subscription, or one shared partition for anything else. */
+export const ledgerPartition = (subscriptionId: string): string => {
+  const id = subscriptionId.toLowerCase();
+  return `${LEDGER_PREFIX}${SUBSCRIPTION_ID.test(id) ? id : 'other'}`;
+};
 export const snapshotPartition = (runId: string): string => `${SNAPSHOT_PREFIX}${runId}`;
 
 /** A property holds at most 64 KiB; documents go in binary parts of that size (`doc00`, `doc01`, …). */
@@ -76,9 +88,38 @@ function runJson(run: SweepRun): string {
   return clipped;
 }
 
-/** The run's findings snapshot row: the finding whole, and its kind as a column for the kind filter. */
-export function snapshotEntity(runId: string, finding: SweepFinding) {
-  return { partitionKey: snapshotPartition(runId), rowKey: finding.key, kind: finding.kind, ...toParts(findingJson(finding)) };
+/** Findings per snapshot row, and the JSON bytes of one: a few rows per page, each well under 1 MiB. */
+export const CHUNK_FINDINGS = 250;
+export const CHUNK_BYTES = 256 * 1024;
+/** Snapshot row keys: the kind, then 32 hex digits naming the chunk's findings. */
+export const CHUNK_ROW_PATTERN = /^[a-zA-Z]{1,40}-[0-9a-f]{32}$/;
+
+/**
+ * A batch of the run's findings as snapshot rows: per kind, in chunks, each row the findings whole (a
+ * JSON array in parts) and its kind as a column. The row key is derived from the chunk's finding keys,
+ * so storing the same batch again rewrites the same rows.
+ */
+export function snapshotEntities(runId: string, findings: readonly SweepFinding[]) {
+  type Chunk = { keys: string[]; json: string[]; bytes: number };
+  const byKind = new Map<FindingKind, Chunk[]>();
+  for (const finding of findings) {
+    const json = findingJson(finding);
+    const bytes = Buffer.byteLength(json, 'utf8') + 1;
+    const chunks = byKind.get(finding.kind) ?? [];
+    let last = chunks[chunks.length - 1];
+    if (!last || last.keys.length >= CHUNK_FINDINGS || last.bytes + bytes > CHUNK_BYTES) chunks.push((last = { keys: [], json: [], bytes: 2 }));
+    last.keys.push(finding.key);
+    last.json.push(json);
+    last.bytes += bytes;
+    byKind.set(finding.kind, chunks);
+  }
+  return [...byKind.entries()].flatMap(([kind, chunks]) => chunks.map((chunk) => ({
+    partitionKey: snapshotPartition(runId),
+    rowKey: `${kind}-${createHash('sha256').update(chunk.keys.join(',')).digest('hex').slice(0, 32)}`,
+    kind,
+    count: chunk.keys.length,
+    ...toParts(`[${chunk.json.join(',')}]`),
+  })));
 }
 
 function findingJson(finding: SweepFinding): string {
@@ -99,7 +140,7 @@ const NOTICES: ReadonlySet<SweepFinding['action']> = new Set(['notified', 'renew
  */
 export function ledgerEntity(runId: string, finding: SweepFinding) {
   return {
-    partitionKey: ledgerPartition(finding.kind),
+    partitionKey: ledgerPartition(finding.subscriptionId),
     rowKey: finding.key,
     kind: finding.kind,
     lastSeen: finding.lastSeen,

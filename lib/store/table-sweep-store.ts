@@ -6,7 +6,7 @@ import type { FindingsFilter, FindingsPage, KnownFinding, SweepStore } from '../
 import { isStatus } from './open-keys.js';
 import {
   FINDING_KEY_PATTERN, LEASE_PARTITION, LEASE_ROW, LEDGER_PREFIX, RUN_PARTITION,
-  approximateWireBytes, fromParts, isFindingKind, isRunId, ledgerEntity, runEntity, snapshotEntity, snapshotPartition,
+  approximateWireBytes, CHUNK_FINDINGS, CHUNK_ROW_PATTERN, fromParts, isFindingKind, isRunId, ledgerEntity, runEntity, snapshotEntities, snapshotPartition,
 } from './sweep-entities.js';
 
 /** An entity-group transaction holds at most 100 operations and 4 MiB; we stay well inside both. */
@@ -15,6 +15,8 @@ const MAX_TRANSACTION_BYTES = 2 * 1024 * 1024;
 /** Transactions in flight at once while saving a page of findings. */
 export const SAVE_CONCURRENCY = 8;
 export const MAX_FINDINGS_PAGE = 1_000;
+/** Snapshot rows asked for at once: each holds up to CHUNK_FINDINGS findings. */
+const CHUNK_ROWS_PER_READ = 8;
 
 /** A findings continuation token that this store did not hand out for this run. */
 export class InvalidFindingsTokenError extends Error {
@@ -128,15 +130,15 @@ export class TableSweepStore implements SweepStore {
       actions.push(action);
       byPartition.set(partition, actions);
     };
-    const seen = new Set<string>();
+    const unique = new Map<string, SweepFinding>();
     for (const finding of findings) {
       if (!FINDING_KEY_PATTERN.test(finding.key)) throw new Error('a finding key must be a sha256 in lower-case hex');
       if (!isFindingKind(finding.kind)) throw new Error(`unknown finding kind for ${finding.key}`);
       // A row may appear only once in a transaction; a repeat within a page is the same finding.
-      if (seen.has(finding.key)) continue;
-      seen.add(finding.key);
-      const snapshot = snapshotEntity(runId, finding);
-      add(snapshot.partitionKey, ['upsert', snapshot, 'Replace']);
+      if (!unique.has(finding.key)) unique.set(finding.key, finding);
+    }
+    for (const snapshot of snapshotEntities(runId, [...unique.values()])) add(snapshot.partitionKey, ['upsert', snapshot, 'Replace']);
+    for (const finding of unique.values()) {
       const ledger = ledgerEntity(runId, finding);
       add(ledger.partitionKey, ['upsert', ledger, 'Merge']);
     }
@@ -148,40 +150,52 @@ export class TableSweepStore implements SweepStore {
     if (!isRunId(runId)) return { items: [] };
     if (filter.kind !== undefined && !isFindingKind(filter.kind)) return { items: [] };
     const partition = snapshotPartition(runId);
-    const clauses = [odata`PartitionKey eq ${partition}`];
-    if (filter.kind) clauses.push(odata`kind eq ${filter.kind}`);
     const size = Math.max(1, Math.min(MAX_FINDINGS_PAGE, Math.floor(page.size) || MAX_FINDINGS_PAGE));
-    const token = page.continuationToken === undefined ? undefined : openToken(page.continuationToken, partition);
-    const pages = this.findings
+    const from = page.continuationToken === undefined ? undefined : openToken(page.continuationToken, partition);
+    // Row keys start with the kind, so one kind is a row key range.
+    const clauses = [odata`PartitionKey eq ${partition}`];
+    if (filter.kind) clauses.push(odata`RowKey gt ${`${filter.kind}-`}`, odata`RowKey lt ${`${filter.kind}.`}`);
+    if (from) clauses.push(odata`RowKey ge ${from.row}`);
+    const rows = this.findings
       .listEntities<Record<string, unknown>>({ queryOptions: { filter: clauses.join(' and ') } })
-      .byPage({ maxPageSize: size, ...(token ? { continuationToken: token } : {}) });
-    const first = await pages.next();
-    if (first.done) return { items: [] };
-    const items = first.value.map((row) => fromParts(row) as SweepFinding);
-    const next = first.value.continuationToken;
-    return next ? { items, continuationToken: sealToken(partition, next) } : { items };
+      .byPage({ maxPageSize: CHUNK_ROWS_PER_READ });
+    const items: SweepFinding[] = [];
+    for await (const chunkRows of rows) {
+      for (const row of chunkRows) {
+        const rowKey = String(row.rowKey);
+        const chunk = fromParts(row) as SweepFinding[];
+        const skip = from && rowKey === from.row ? from.offset : 0;
+        const wanted = chunk.slice(skip, skip + size - items.length);
+        items.push(...wanted);
+        // A page that ends exactly at the last row still gets a token; the page after it is empty.
+        if (items.length === size) return { items, continuationToken: sealToken(partition, rowKey, skip + wanted.length) };
+      }
+    }
+    return { items };
   }
 }
 
 /**
- * Our token wraps the SDK's (whose inner keys are the service's own encoding) with the partition it
- * continues, in base64url: one issued for another run, or made up, is refused rather than sent on.
+ * Our token names the run's partition and where to go on (a chunk row and an offset in it), in
+ * base64url: one issued for another run, or made up, is refused rather than turned into a query.
  */
-function sealToken(partition: string, sdkToken: string): string {
-  return Buffer.from(JSON.stringify({ p: partition, t: sdkToken })).toString('base64url');
+function sealToken(partition: string, row: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ p: partition, r: row, o: offset })).toString('base64url');
 }
 
-function openToken(token: string, partition: string): string {
-  if (!/^[A-Za-z0-9_-]{1,2048}$/.test(token)) throw new InvalidFindingsTokenError();
+function openToken(token: string, partition: string): { row: string; offset: number } {
+  if (!/^[A-Za-z0-9_-]{1,512}$/.test(token)) throw new InvalidFindingsTokenError();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidFindingsTokenError();
   }
-  const { p, t, ...rest } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  if (p !== partition || typeof t !== 'string' || !/^[A-Za-z0-9+/=]{1,1400}$/.test(t) || Object.keys(rest).length > 0) throw new InvalidFindingsTokenError();
-  return t;
+  const { p, r, o, ...rest } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (p !== partition || typeof r !== 'string' || !CHUNK_ROW_PATTERN.test(r) || !Number.isInteger(o) || (o as number) < 0 || (o as number) > CHUNK_FINDINGS || Object.keys(rest).length > 0) {
+    throw new InvalidFindingsTokenError();
+  }
+  return { row: r as string, offset: o as number };
 }
 
 /** One partition's actions cut into transactions within the operation and size limits. */

@@ -133,7 +133,9 @@ describe('GET /api/sweeps/{id}/findings.csv', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const rows = parseCsv(await response.text());
     expect(rows[0]![0]).toBe('key');
-    expect(rows.slice(1).map((row) => row[0])).toEqual(findings.map((f) => f.key).sort());
+    const keys = rows.slice(1).map((row) => row[0]);
+    expect(keys).toHaveLength(findings.length);
+    expect([...keys].sort()).toEqual(findings.map((f) => f.key).sort());
     const hostile = rows.find((row) => row[0] === findings[7]!.key)!;
     expect(hostile[7]).toBe('\'=HYPERLINK("http://evil.example","x")');
     expect(hostile[11]).toBe('line one\r\nline, two');

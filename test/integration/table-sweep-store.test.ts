@@ -46,7 +46,8 @@ function sampleFinding(kind: FindingKind, n: number, overrides: Partial<SweepFin
   return {
     key: createHash('sha256').update(`${kind}|${subject}|${threshold}`).digest('hex'),
     kind, threshold, subject,
-    subscriptionId: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+    // Twenty subscriptions, in runs of a hundred findings: as Resource Graph pages group them.
+    subscriptionId: `00000000-0000-0000-0000-${String(Math.floor(n / 100) % 20).padStart(12, '0')}`,
     scope: `/subscriptions/00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
     policyAssignmentId: undefined, displayName: `exemption ${n}`, expiresOn: undefined, requestId: undefined,
     managed: false, detail: `finding ${n} of kind ${kind}`, action: 'none',
@@ -178,7 +179,7 @@ describe('TableSweepStore findings', () => {
     for (const item of secondRunFirstPage.items) expect(item).toEqual(byKey.get(item.key));
   });
 
-  it('pages through one run in key order, exactly once, and filters by kind', async () => {
+  it('pages through one run, each finding exactly once, grouped by kind, and filters by kind', async () => {
     const { store } = await freshStore();
     const findings = Array.from({ length: 230 }, (_, n) => sampleFinding(n % 3 === 0 ? 'expired' : 'noExpiry', n));
     await store.saveFindings(runOne, findings);
@@ -196,7 +197,10 @@ describe('TableSweepStore findings', () => {
       pages += 1;
     } while (token);
     expect(pages).toBe(3);
-    expect(seen).toEqual(findings.map((f) => f.key).sort());
+    expect(seen).toHaveLength(230);
+    expect([...seen].sort()).toEqual(findings.map((f) => f.key).sort());
+    const kindsInOrder = seen.map((key) => findings.find((f) => f.key === key)!.kind);
+    expect(kindsInOrder).toEqual([...kindsInOrder].sort());
 
     const expired: SweepFinding[] = [];
     token = undefined;
@@ -216,9 +220,12 @@ describe('TableSweepStore findings', () => {
     const page = await store.runFindings(runOne, {}, { size: 2 });
     expect(page.continuationToken).toBeTruthy();
     await expect(store.runFindings(runTwo, {}, { size: 2, continuationToken: page.continuationToken! })).rejects.toBeInstanceOf(InvalidFindingsTokenError);
-    const sdkToken = JSON.parse(Buffer.from(page.continuationToken!, 'base64url').toString()).t;
-    const elsewhere = Buffer.from(JSON.stringify({ p: `r-${runTwo}`, t: sdkToken })).toString('base64url');
-    await expect(store.runFindings(runOne, {}, { size: 2, continuationToken: elsewhere })).rejects.toBeInstanceOf(InvalidFindingsTokenError);
+    const issued = JSON.parse(Buffer.from(page.continuationToken!, 'base64url').toString()) as Record<string, unknown>;
+    const forged = (changes: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...issued, ...changes })).toString('base64url');
+    expect((await store.runFindings(runOne, {}, { size: 2, continuationToken: forged({}) })).items).toHaveLength(2);
+    for (const changes of [{ p: `r-${runTwo}` }, { r: "expired-' or 'a' eq 'a" }, { o: -1 }, { o: 1.5 }, { o: 1e9 }, { extra: 1 }]) {
+      await expect(store.runFindings(runOne, {}, { size: 2, continuationToken: forged(changes) })).rejects.toBeInstanceOf(InvalidFindingsTokenError);
+    }
     await expect(store.runFindings(runOne, {}, { size: 2, continuationToken: 'not a token' })).rejects.toBeInstanceOf(InvalidFindingsTokenError);
   });
 

@@ -34,6 +34,6 @@ export interface SweepStore {
   knownFindings(): AsyncIterable<KnownFinding>;
   /** Records a batch of this run's findings (and their first/last seen); called once per page. */
   saveFindings(runId: string, findings: readonly SweepFinding[]): Promise<void>;
-  /** One run's findings in key order, a page at a time. */
+  /** One run's findings, grouped by kind, each once, a page at a time. */
   runFindings(runId: string, filter: FindingsFilter, page: { size: number; continuationToken?: string }): Promise<FindingsPage>;
 }
