@@ -3,20 +3,23 @@ import { isRunId, type FindingKind, type SweepFinding, type SweepRun } from '../
 
 /**
  * Row layouts of the sweep tables. Runs: partition `run`, row key the run id (newest first as text), plus
- * the lease row. Findings: a ledger (`k-{subscription}`, row key the finding key) that remembers every
- * finding any run saw, and one snapshot partition per run (`r-{runId}`) holding that run's findings whole,
- * in chunks (row key `{kind}-{hash of the chunk's keys}`).
+ * the lease row. Findings, three kinds of rows:
+ * - a run's snapshot (`r-{runId}`): its findings whole, in chunks, row key `{kind}-{hash of the chunk}`;
+ * - the ledger of first sightings (`f-{runId}`): the keys of the findings that run saw first, a thousand
+ *   to a row, with the time;
+ * - the ledger of notices (`k-{subscription}`, row key the finding key): when a finding's notice went out.
  *
- * Why this shape: a first sweep of a large estate writes a ledger row for every exemption. Spread over
- * subscriptions, one page's rows land in a few partitions (few transactions), and no partition grows
- * with the estate (a partition takes about 2,000 writes a second; the emulator slows with its size).
- * The snapshot is only ever read whole or by kind, so it is written as a few large rows per page.
+ * Why this shape: a first sweep of a large estate finds something about most exemptions. Written a row
+ * per finding, that is a hundred thousand writes or more, which took longer than the reading itself;
+ * in chunks it is a few rows per page. Later runs add only what is new. The snapshot is only ever read
+ * whole or by kind, and the ledger only whole, at the start of a run.
  */
 export const RUN_PARTITION = 'run';
 export const LEASE_PARTITION = 'lease';
 export const LEASE_ROW = 'sweep';
 export const LEDGER_PREFIX = 'k-';
 export const SNAPSHOT_PREFIX = 'r-';
+export const FIRST_SEEN_PREFIX = 'f-';
 
 /** Run ids: lower-case letters, digits and dashes, as the engine mints them; nothing else reaches a table key. */
 /** Finding keys: a sha256 in lower-case hex. */
@@ -31,6 +34,7 @@ export const ledgerPartition = (subscriptionId: string): string => {
   return `${LEDGER_PREFIX}${SUBSCRIPTION_ID.test(id) ? id : 'other'}`;
 };
 export const snapshotPartition = (runId: string): string => `${SNAPSHOT_PREFIX}${runId}`;
+export const firstSeenPartition = (runId: string): string => `${FIRST_SEEN_PREFIX}${runId}`;
 
 /** A property holds at most 64 KiB; documents go in binary parts of that size (`doc00`, `doc01`, …). */
 const PART_BYTES = 64 * 1024;
@@ -62,15 +66,22 @@ export function toParts(json: string): DocParts {
 }
 
 export function fromParts(entity: Record<string, unknown>): unknown {
+  const text = partsText(entity);
+  if (text === undefined) throw new Error('stored sweep row has no whole document');
+  return JSON.parse(text);
+}
+
+/** The document parts of a row joined as text; undefined when a part is missing or not binary. */
+function partsText(entity: Record<string, unknown>): string | undefined {
   const count = entity.docParts;
-  if (typeof count !== 'number' || count < 1 || count > 16) throw new Error('stored sweep row has no document');
+  if (typeof count !== 'number' || count < 1 || count > 16) return undefined;
   const parts: Uint8Array[] = [];
   for (let index = 0; index < count; index++) {
     const part = entity[partName(index)];
-    if (!(part instanceof Uint8Array)) throw new Error(`stored sweep row lacks document part ${index}`);
+    if (!(part instanceof Uint8Array)) return undefined;
     parts.push(part);
   }
-  return JSON.parse(Buffer.concat(parts).toString('utf8'));
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /** The run as stored: the whole record in parts, plus status and start time as columns for queries. */
@@ -134,19 +145,55 @@ function findingJson(finding: SweepFinding): string {
 /** Actions that mean a notice went out for the finding. */
 const NOTICES: ReadonlySet<SweepFinding['action']> = new Set(['notified', 'renewal-offered']);
 
+/** Keys in one first-seen row: 1,000 keys are 65 KB, two document parts. */
+export const KEYS_PER_ROW = 1_000;
+const KEY_LIST_PATTERN = /^[0-9a-f]{64}(,[0-9a-f]{64})*$/;
+
 /**
- * The ledger row, merged into whatever an earlier run wrote: `firstSeen` only for a new finding (a known
- * one keeps the first run's), `noticedAt` only when this run sent its notice (so it survives later runs).
+ * The ledger's memory of new findings: the keys this run saw first, per kind and first-seen time, a
+ * thousand to a row. Only new findings are written, so a run over a quiet estate writes almost nothing
+ * here, and a first run writes a few rows per page rather than one per finding.
  */
-export function ledgerEntity(runId: string, finding: SweepFinding) {
+export function firstSeenEntities(runId: string, findings: readonly SweepFinding[]) {
+  const groups = new Map<string, { kind: FindingKind; firstSeen: string; keys: string[] }[]>();
+  for (const finding of findings) {
+    if (!finding.isNew) continue;
+    const group = `${finding.kind}|${finding.firstSeen}`;
+    const chunks = groups.get(group) ?? [];
+    let last = chunks[chunks.length - 1];
+    if (!last || last.keys.length >= KEYS_PER_ROW) chunks.push((last = { kind: finding.kind, firstSeen: finding.firstSeen, keys: [] }));
+    last.keys.push(finding.key);
+    groups.set(group, chunks);
+  }
+  return [...groups.values()].flat().map(({ kind, firstSeen, keys }) => ({
+    partitionKey: firstSeenPartition(runId),
+    rowKey: `${kind}-${createHash('sha256').update(`${firstSeen}|${keys.join(',')}`).digest('hex').slice(0, 32)}`,
+    kind,
+    firstSeen,
+    count: keys.length,
+    ...toParts(keys.join(',')),
+  }));
+}
+
+/** The keys of a first-seen row; a row that is not one yields none. */
+export function firstSeenKeys(entity: Record<string, unknown>): string[] {
+  const keys = partsText(entity);
+  return keys !== undefined && KEY_LIST_PATTERN.test(keys) ? keys.split(',') : [];
+}
+
+/**
+ * The ledger row of a finding whose notice went out in this run, merged into any earlier one: it is
+ * what keeps a later run from sending the same notice again.
+ */
+export function noticeEntity(runId: string, finding: SweepFinding) {
+  if (!NOTICES.has(finding.action)) return undefined;
   return {
     partitionKey: ledgerPartition(finding.subscriptionId),
     rowKey: finding.key,
     kind: finding.kind,
-    lastSeen: finding.lastSeen,
+    firstSeen: finding.firstSeen,
+    noticedAt: finding.lastSeen,
     lastRunId: runId,
-    ...(finding.isNew ? { firstSeen: finding.firstSeen } : {}),
-    ...(NOTICES.has(finding.action) ? { noticedAt: finding.lastSeen } : {}),
   };
 }
 

@@ -5,8 +5,8 @@ import type { SweepFinding, SweepRun } from '../sweep/model.js';
 import type { FindingsFilter, FindingsPage, KnownFinding, SweepStore } from '../sweep/ports/sweep-store.js';
 import { isStatus } from './open-keys.js';
 import {
-  FINDING_KEY_PATTERN, LEASE_PARTITION, LEASE_ROW, LEDGER_PREFIX, RUN_PARTITION,
-  approximateWireBytes, CHUNK_FINDINGS, CHUNK_ROW_PATTERN, fromParts, isFindingKind, isRunId, ledgerEntity, runEntity, snapshotEntities, snapshotPartition,
+  FINDING_KEY_PATTERN, FIRST_SEEN_PREFIX, LEASE_PARTITION, LEASE_ROW, LEDGER_PREFIX, RUN_PARTITION,
+  approximateWireBytes, CHUNK_FINDINGS, CHUNK_ROW_PATTERN, firstSeenEntities, firstSeenKeys, fromParts, isFindingKind, isRunId, noticeEntity, runEntity, snapshotEntities, snapshotPartition,
 } from './sweep-entities.js';
 
 /** An entity-group transaction holds at most 100 operations and 4 MiB; we stay well inside both. */
@@ -108,18 +108,35 @@ export class TableSweepStore implements SweepStore {
     return undefined;
   }
 
+  /**
+   * Every finding an earlier run recorded: the first-seen rows, with the notices merged in. Notices
+   * are few (managed exemptions only) and read first; a notice whose first-seen row is missing (its
+   * run failed half-way) still counts, so its notice is never sent twice.
+   */
   async *knownFindings(): AsyncIterable<KnownFinding> {
-    const filter = odata`PartitionKey ge ${LEDGER_PREFIX} and PartitionKey lt ${'k.'}`;
-    const rows = this.findings.listEntities<Record<string, unknown>>({
-      queryOptions: { filter, select: ['RowKey', 'kind', 'firstSeen', 'lastSeen', 'noticedAt'] },
+    const notices = new Map<string, KnownFinding & { noticedAt: string }>();
+    const noticeRows = this.findings.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey ge ${LEDGER_PREFIX} and PartitionKey lt ${'k.'}`, select: ['RowKey', 'kind', 'firstSeen', 'noticedAt'] },
     });
-    for await (const row of rows) {
-      const { rowKey: key, kind, firstSeen, lastSeen, noticedAt } = row;
-      if (typeof key !== 'string' || !isFindingKind(kind)) continue;
-      const first = typeof firstSeen === 'string' ? firstSeen : typeof lastSeen === 'string' ? lastSeen : undefined;
-      if (!first) continue;
-      yield { key, kind, firstSeen: first, ...(typeof noticedAt === 'string' ? { noticedAt } : {}) };
+    for await (const row of noticeRows) {
+      const { rowKey: key, kind, firstSeen, noticedAt } = row;
+      if (typeof key !== 'string' || !FINDING_KEY_PATTERN.test(key) || !isFindingKind(kind) || typeof noticedAt !== 'string') continue;
+      notices.set(key, { key, kind, firstSeen: typeof firstSeen === 'string' ? firstSeen : noticedAt, noticedAt });
     }
+    const firstSeenRows = this.findings.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey ge ${FIRST_SEEN_PREFIX} and PartitionKey lt ${'f.'}` },
+    });
+    const told = new Set<string>();
+    for await (const row of firstSeenRows) {
+      const { kind, firstSeen } = row;
+      if (!isFindingKind(kind) || typeof firstSeen !== 'string') continue;
+      for (const key of firstSeenKeys(row)) {
+        const notice = notices.get(key);
+        if (notice) told.add(key);
+        yield { key, kind, firstSeen, ...(notice ? { noticedAt: notice.noticedAt } : {}) };
+      }
+    }
+    for (const [key, notice] of notices) if (!told.has(key)) yield notice;
   }
 
   async saveFindings(runId: string, findings: readonly SweepFinding[]): Promise<void> {
@@ -137,10 +154,11 @@ export class TableSweepStore implements SweepStore {
       // A row may appear only once in a transaction; a repeat within a page is the same finding.
       if (!unique.has(finding.key)) unique.set(finding.key, finding);
     }
-    for (const snapshot of snapshotEntities(runId, [...unique.values()])) add(snapshot.partitionKey, ['upsert', snapshot, 'Replace']);
-    for (const finding of unique.values()) {
-      const ledger = ledgerEntity(runId, finding);
-      add(ledger.partitionKey, ['upsert', ledger, 'Merge']);
+    const page = [...unique.values()];
+    for (const row of [...snapshotEntities(runId, page), ...firstSeenEntities(runId, page)]) add(row.partitionKey, ['upsert', row, 'Replace']);
+    for (const finding of page) {
+      const notice = noticeEntity(runId, finding);
+      if (notice) add(notice.partitionKey, ['upsert', notice, 'Merge']);
     }
     const batches = [...byPartition.values()].flatMap(transactions);
     await inParallel(batches, SAVE_CONCURRENCY, (batch) => this.findings.submitTransaction(batch));

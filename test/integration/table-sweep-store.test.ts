@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { TableClient } from '@azure/data-tables';
+import { odata, TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../lib/core/clock.js';
 import { FINDING_KINDS, type FindingKind, type SweepFinding, type SweepRun } from '../../lib/sweep/model.js';
 import type { KnownFinding } from '../../lib/sweep/ports/sweep-store.js';
 import { InvalidFindingsTokenError, TableSweepStore } from '../../lib/store/table-sweep-store.js';
+import { FindingRecorder } from '../../lib/sweep/engine/finding-recorder.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 
 let azurite: AzuriteHandle;
@@ -177,6 +178,22 @@ describe('TableSweepStore findings', () => {
     const secondRunFirstPage = await store.runFindings(runTwo, {}, { size: 1_000 });
     const byKey = new Map(second.map((f) => [f.key, f]));
     for (const item of secondRunFirstPage.items) expect(item).toEqual(byKey.get(item.key));
+  });
+
+  it('remembers a notice whose first-seen rows are gone, and of two first sightings the earlier', async () => {
+    const { store, findings } = await freshStore();
+    const noticed = sampleFinding('expiring', 1, { action: 'notified' });
+    const twice = sampleFinding('expired', 2);
+    await store.saveFindings(runOne, [noticed, twice]);
+    // The first run's first-seen rows lost (as when it died between its transactions).
+    for await (const row of findings.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${`f-${runOne}`}` } })) {
+      if (JSON.stringify(row).includes('expiring')) await findings.deleteEntity(row.partitionKey!, row.rowKey!);
+    }
+    await store.saveFindings(runTwo, [sampleFinding('expired', 2, { firstSeen: '2026-11-02T02:00:00.000Z', lastSeen: '2026-11-02T02:00:00.000Z' })]);
+
+    const known = await FindingRecorder.loadKnown(store);
+    expect(known.get(noticed.key)).toEqual({ key: noticed.key, kind: 'expiring', firstSeen: '2026-11-01T02:00:00.000Z', noticedAt: '2026-11-01T02:00:00.000Z' });
+    expect(known.get(twice.key)).toEqual({ key: twice.key, kind: 'expired', firstSeen: '2026-11-01T02:00:00.000Z' });
   });
 
   it('pages through one run, each finding exactly once, grouped by kind, and filters by kind', async () => {

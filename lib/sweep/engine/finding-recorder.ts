@@ -36,7 +36,15 @@ export class FindingRecorder {
 
   static async loadKnown(store: SweepStore): Promise<Map<string, KnownFinding>> {
     const known = new Map<string, KnownFinding>();
-    for await (const finding of store.knownFindings()) known.set(finding.key, finding);
+    for await (const finding of store.knownFindings()) {
+      // A key first seen by two runs (the earlier one's rows half-written): the earlier time, any notice.
+      const prior = known.get(finding.key);
+      if (!prior) known.set(finding.key, finding);
+      else {
+        const noticedAt = prior.noticedAt ?? finding.noticedAt;
+        known.set(finding.key, { ...prior, firstSeen: prior.firstSeen <= finding.firstSeen ? prior.firstSeen : finding.firstSeen, ...(noticedAt ? { noticedAt } : {}) });
+      }
+    }
     return known;
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, CHUNK_FINDINGS, CHUNK_ROW_PATTERN, fromParts, ledgerEntity, snapshotEntities } from '../../../lib/store/sweep-entities.js';
+import { CHUNK_BYTES, CHUNK_FINDINGS, CHUNK_ROW_PATTERN, firstSeenEntities, firstSeenKeys, fromParts, KEYS_PER_ROW, noticeEntity, snapshotEntities } from '../../../lib/store/sweep-entities.js';
 import type { FindingKind, SweepFinding } from '../../../lib/sweep/model.js';
 
 const SUB = '0f0e0d0c-0b0a-0908-0706-050403020100';
@@ -44,9 +44,26 @@ describe('the snapshot of a run is a few large rows per page', () => {
 });
 
 describe('the ledger', () => {
-  it('keeps a finding in its subscription\'s partition, and anything without one apart', () => {
-    expect(ledgerEntity('run-1', finding('expired', 1)).partitionKey).toBe(`k-${SUB}`);
-    expect(ledgerEntity('run-1', { ...finding('expired', 1), subscriptionId: SUB.toUpperCase() }).partitionKey).toBe(`k-${SUB}`);
-    expect(ledgerEntity('run-1', { ...finding('expired', 1), subscriptionId: "x' or 'a" }).partitionKey).toBe('k-other');
+  it('remembers the new findings of a page in a few rows of keys, and nothing of the known ones', () => {
+    const page = Array.from({ length: 2_600 }, (_, n) => ({ ...finding(n % 2 === 0 ? 'expired' : 'unmanaged', n), isNew: n < 2_500 }));
+    const rows = firstSeenEntities('run-1', page);
+    expect(rows).toHaveLength(2 * Math.ceil(1_250 / KEYS_PER_ROW));
+    const keys = rows.flatMap((row) => {
+      expect(row.partitionKey).toBe('f-run-1');
+      expect(row.firstSeen).toBe('2026-12-01T02:00:00.000Z');
+      const inRow = firstSeenKeys(row);
+      expect(inRow).toHaveLength(row.count);
+      return inRow;
+    });
+    expect(keys.sort()).toEqual(page.filter((f) => f.isNew).map((f) => f.key).sort());
+    expect(firstSeenKeys({ ...rows[0]!, doc00: new TextEncoder().encode("x' or 'a") })).toEqual([]);
+  });
+
+  it('keeps a notice in its subscription\'s partition, anything without one apart, and nothing for other actions', () => {
+    const notified = { ...finding('expired', 1), action: 'notified' as const };
+    expect(noticeEntity('run-1', notified)).toMatchObject({ partitionKey: `k-${SUB}`, rowKey: notified.key, noticedAt: notified.lastSeen });
+    expect(noticeEntity('run-1', { ...notified, subscriptionId: SUB.toUpperCase() })?.partitionKey).toBe(`k-${SUB}`);
+    expect(noticeEntity('run-1', { ...notified, subscriptionId: "x' or 'a" })?.partitionKey).toBe('k-other');
+    expect(noticeEntity('run-1', finding('expired', 1))).toBeUndefined();
   });
 });
