@@ -141,7 +141,7 @@ async function main(): Promise<void> {
         const now = performance.now();
         if (now - lastLog < 5_000 && event.phase !== 'done') return;
         lastLog = now;
-        log(`sweep ${((now - started) / 1000).toFixed(1)} s: ${event.phase}, ${event.pages} pages, ${event.exemptions} exemptions, ${event.findings} findings, rss ${mb(process.memoryUsage().rss).toFixed(0)} MB`);
+        log(`sweep ${((now - started) / 1000).toFixed(1)} s: ${event.phase}, ${event.pages} pages, ${event.exemptions} exemptions, ${event.findings} findings, rss ${mb(process.memoryUsage().rss).toFixed(0)} MB, heap ${mb(process.memoryUsage().heapUsed).toFixed(0)} MB`);
       },
     });
     const wallSeconds = (performance.now() - started) / 1000;
