@@ -92,6 +92,8 @@ param sweepDeleteExpiredAfterDays int = 0
 param sweepDefenderLagHours int = 24
 @description('Where the sweep digest goes (";"-separated emails); empty for each subscription\'s security contacts and the fallback approvers.')
 param sweepDigestTo string = ''
+@description('TICKET_MAPPINGS: how ticket webhooks create and decide requests, as JSON (docs/ticketing.md); empty for the documented defaults.')
+param ticketMappings string = ''
 
 @description('Object id of the person or pipeline deploying, given Key Vault Secrets Officer on the vault; empty for none.')
 param principalId string = ''
@@ -126,6 +128,7 @@ var tableNames = [
   'openrequestkeys'
   'sweepruns'
   'sweepfindings'
+  'ticketlinks'
 ]
 // The first is the queue the role wait probes.
 var queueNames = [
@@ -242,6 +245,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepDeleteExpiredAfterDays: sweepDeleteExpiredAfterDays
     sweepDefenderLagHours: sweepDefenderLagHours
     sweepDigestTo: sweepDigestTo
+    ticketMappings: ticketMappings
     packageUri: packageUri
   }
   // Explicit, not only implied by outputs: these modules hold the identity's role assignments,

@@ -14,6 +14,7 @@ import type { SweepMessage } from './sweep/sweep-queue.js';
 import type { SweepNotices } from './sweep/ports/sweep-notices.js';
 import type { StorageConnection } from './store/storage-clients.js';
 import type { SweepStore } from './sweep/ports/sweep-store.js';
+import type { TicketStore } from './tickets/ticket-store.js';
 
 export interface AppOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -39,6 +40,8 @@ export interface AppServices {
   applyQueue(): Promise<WorkQueue<ApplyMessage>>;
   sweepQueue(): Promise<WorkQueue<SweepMessage>>;
   ports(): Promise<RequestPorts>;
+  /** The ticket channel's deliveries and ticket ↔ request links. */
+  ticketStore(): Promise<TicketStore>;
 }
 
 let current: AppServices | undefined;
@@ -92,6 +95,13 @@ export function createServices(options: AppOptions = {}): AppServices {
     if (connection.kind === 'connectionString') await Promise.all([runs.createTable(), findings.createTable()]);
     return new TableSweepStore(runs, findings, clock);
   });
+  const ticketStore = once(async (): Promise<TicketStore> => {
+    const [{ tableClient }, { TableTicketStore }] = await Promise.all([import('./store/storage-clients.js'), import('./tickets/table-ticket-store.js')]);
+    const connection = await storage();
+    const table = tableClient(connection, STORAGE_NAMES.ticketsTable);
+    if (connection.kind === 'connectionString') await table.createTable();
+    return new TableTicketStore(table);
+  });
   const arm = once(async (): Promise<ArmGateway> => {
     const [{ AzureArmGateway }, { CachingArmGateway }] = await Promise.all([import('./azure/azure-arm-gateway.js'), import('./azure/caching-arm-gateway.js')]);
     const gateway = new AzureArmGateway({ endpoint: settings.armEndpoint, credential: await credential(), ...(options.armRetry ? { retry: options.armRetry } : {}) });
@@ -144,6 +154,7 @@ export function createServices(options: AppOptions = {}): AppServices {
     notifyQueue,
     applyQueue,
     sweepQueue,
+    ticketStore,
     async ports() {
       const [s, a, m, n, q] = await Promise.all([store(), arm(), notifier(), notifyQueue(), applyQueue()]);
       return { clock, store: s, arm: a, notifier: m, notifyQueue: n, applyQueue: q };

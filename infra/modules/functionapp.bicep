@@ -37,6 +37,7 @@ param sweepWarnDays string
 param sweepDeleteExpiredAfterDays int
 param sweepDefenderLagHours int
 param sweepDigestTo string
+param ticketMappings string
 @description('Public zip of the built app (npm run package); empty when azd deploys the code.')
 param packageUri string
 @description('Changes on every deployment so that the role wait runs each time.')
@@ -176,6 +177,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SWEEP_DELETE_EXPIRED_AFTER_DAYS: sweepDeleteExpiredAfterDays > 0 ? string(sweepDeleteExpiredAfterDays) : ''
     SWEEP_DEFENDER_LAG_HOURS: string(sweepDefenderLagHours)
     SWEEP_DIGEST_TO: sweepDigestTo
+    TICKET_MAPPINGS: ticketMappings
     WEBHOOK_SECRET_JIRA: '@Microsoft.KeyVault(SecretUri=${jiraWebhookSecretUri})'
     WEBHOOK_SECRET_STANDARD: '@Microsoft.KeyVault(SecretUri=${standardWebhookSecretUri})'
     BOT_APP_ID: identityClientId

@@ -154,6 +154,10 @@ export const SETTINGS = {
     kind: 'secret', optional: true, sample: '',
     doc: 'Standard Webhooks secret (whsec_…) for ServiceNow and other senders; refused while unset.',
   },
+  TICKET_MAPPINGS: {
+    kind: 'string', optional: true, sample: '',
+    doc: 'JSON: how Jira, ServiceNow and Standard Webhooks payloads create and decide requests (docs/ticketing.md); empty uses the documented defaults.',
+  },
   BOT_APP_ID: {
     kind: 'string', optional: true, sample: '',
     doc: 'Azure Bot (Teams) app id: the client id of the user-assigned identity; Teams cards are off while unset.',
@@ -177,4 +181,5 @@ export const STORAGE_NAMES = {
   sweepQueue: 'exemption-sweep',
   sweepRunsTable: 'sweepruns',
   sweepFindingsTable: 'sweepfindings',
+  ticketsTable: 'ticketlinks',
 } as const;

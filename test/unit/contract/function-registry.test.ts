@@ -38,6 +38,7 @@ describe('registered functions', () => {
       'POST /api/renew anonymous',
       'POST /api/review anonymous',
       'POST /api/sweeps function',
+      'POST /api/webhooks/{source} anonymous',
     ]);
     for (const route of http) {
       const [method, path] = route.split(' ');
