@@ -15,6 +15,7 @@ export async function ticketWebhook(request: HttpRequest, context: InvocationCon
     clock: app.clock,
     tickets: app.ticketStore,
     ports: app.ports,
+    writeBack: async (link, text, deliveryId) => (await app.ticketsQueue()).send({ kind: 'ticket-refusal', requestId: link.requestId, deliveryId, text }),
     log: context,
   }, request.params['source'], request);
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { lazily, zod } from '../core/lazy-zod.js';
+import { NOTE_KINDS, type NoteKind } from './ticket-notes.js';
 
 export const TICKET_SOURCES = ['jira', 'servicenow', 'standard'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
@@ -46,6 +47,11 @@ export interface TicketMapping {
   };
   /** Jira Cloud hides most e-mail addresses from webhooks: account id → the person's e-mail. */
   readonly accounts?: Readonly<Record<string, string>>;
+  /**
+   * Where the ticket moves when the request does: a Jira transition id, or the value ServiceNow's
+   * `state` field is set to, per state change. Without an entry the ticket only gets the note.
+   */
+  readonly outbound?: { readonly transitions: Partial<Record<NoteKind, string>> };
 }
 
 export type TicketMappings = Readonly<Record<TicketSource, TicketMapping>>;
@@ -153,6 +159,7 @@ const schemas = lazily(() => {
       comment: path.optional(),
     }).optional(),
     accounts: z.record(z.string().regex(/^[A-Za-z0-9:_-]{1,128}$/), z.string().trim().toLowerCase().pipe(z.email())).optional(),
+    outbound: z.strictObject({ transitions: z.partialRecord(z.enum(NOTE_KINDS), z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a transition id or state value')) }).optional(),
   });
   return z.strictObject({ jira: mapping.optional(), servicenow: mapping.optional(), standard: mapping.optional() });
 });

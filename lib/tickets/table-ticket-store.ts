@@ -61,12 +61,12 @@ export class TableTicketStore implements TicketStore {
     return linkFrom(await this.table.getEntity<LinkEntity>(requestId, LINK_ROW).catch(notFound));
   }
 
-  async markSent(requestId: string, marker: string): Promise<boolean> {
-    return this.insert({ partitionKey: requestId, rowKey: `sent-${marker}` });
+  async wasSent(requestId: string, marker: string): Promise<boolean> {
+    return (await this.table.getEntity(requestId, sentRow(marker)).catch(notFound)) !== undefined;
   }
 
-  async unmarkSent(requestId: string, marker: string): Promise<void> {
-    await this.table.deleteEntity(requestId, `sent-${marker}`).catch(notFound);
+  async markSent(requestId: string, marker: string): Promise<void> {
+    await this.insert({ partitionKey: requestId, rowKey: sentRow(marker) });
   }
 
   private async insert(entity: { partitionKey: string; rowKey: string; [k: string]: unknown }): Promise<boolean> {
@@ -78,6 +78,11 @@ export class TableTicketStore implements TicketStore {
       throw error;
     }
   }
+}
+
+/** Row keys refuse "/", "\\", "#", "?" and control characters; a marker carries a timestamp's ":" and "." at most. */
+function sentRow(marker: string): string {
+  return `sent-${marker.replace(/[^A-Za-z0-9_.:-]/g, '_')}`;
 }
 
 function pick(link: TicketLink) {

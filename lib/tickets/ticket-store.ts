@@ -19,7 +19,7 @@ export interface TicketStore {
   link(link: TicketLink): Promise<TicketLink>;
   byTicket(source: TicketSource, key: string): Promise<TicketLink | undefined>;
   byRequest(requestId: string): Promise<TicketLink | undefined>;
-  /** Marks an outbound note as written; false when it already was (a repeated event). */
-  markSent(requestId: string, marker: string): Promise<boolean>;
-  unmarkSent(requestId: string, marker: string): Promise<void>;
+  wasSent(requestId: string, marker: string): Promise<boolean>;
+  /** Marks an outbound note as written (a second mark of the same note changes nothing). */
+  markSent(requestId: string, marker: string): Promise<void>;
 }

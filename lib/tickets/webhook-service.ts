@@ -39,7 +39,7 @@ export interface WebhookDeps {
   readonly tickets: () => Promise<TicketStore>;
   readonly ports: () => Promise<RequestPorts>;
   /** Writes a refused decision's reason back to the ticket (through the tickets queue). */
-  readonly writeBack?: (link: TicketLink, text: string) => Promise<void>;
+  readonly writeBack?: (link: TicketLink, text: string, deliveryId: string) => Promise<void>;
   readonly log: Pick<InvocationContext, 'log' | 'warn' | 'error'>;
 }
 
@@ -155,7 +155,7 @@ async function decideFromTicket(deps: WebhookDeps, delivery: Delivery, action: E
   const text = refusalText(refusal);
   deps.log.warn(`ticket ${delivery.source} ${action.ticket.key}: decision refused: ${text}`);
   try {
-    await deps.writeBack?.(link, `The exemption request was not ${action.outcome === 'approve' ? 'approved' : 'rejected'}: ${text}.`);
+    await deps.writeBack?.(link, `The exemption request was not ${action.outcome === 'approve' ? 'approved' : 'rejected'}: ${text}.`, delivery.id);
   } catch (error) {
     deps.log.warn(`could not queue the refusal note for ${action.ticket.key}: ${String((error as Error)?.message ?? error)}`);
   }
