@@ -88,7 +88,7 @@ export async function receiveTicketWebhook(deps: WebhookDeps, sourceParam: strin
     }
   } catch (error) {
     // The sender retries what failed here: the claim is given up so that the retry is acted on.
-    await (await deps.tickets()).releaseDelivery(source, delivery.id).catch(() => undefined);
+    await (await deps.tickets()).releaseDelivery(claimScope(source), delivery.id).catch(() => undefined);
     return problemFromError(error, deps.log);
   }
 }
@@ -99,9 +99,15 @@ interface Delivery {
   readonly now: Date;
 }
 
+/**
+ * ServiceNow and other Standard Webhooks senders share one secret, and the signature does not cover the
+ * URL: a delivery counts once across both routes, or one signed body could be acted on twice.
+ */
+const claimScope = (source: TicketSource): TicketSource => (source === 'jira' ? 'jira' : 'standard');
+
 async function claim(deps: WebhookDeps, delivery: Delivery): Promise<boolean> {
   const expiresAt = new Date(delivery.now.getTime() + DELIVERY_MEMORY_DAYS * DAY_MS);
-  const claimed = await (await deps.tickets()).claimDelivery(delivery.source, delivery.id, expiresAt, delivery.now);
+  const claimed = await (await deps.tickets()).claimDelivery(claimScope(delivery.source), delivery.id, expiresAt, delivery.now);
   if (!claimed) deps.log.log(`ticket webhook "${delivery.source}" delivery ${delivery.id} was already received; nothing changed`);
   return claimed;
 }

@@ -160,6 +160,42 @@ describe('ServiceNow and any Standard Webhooks sender', () => {
   });
 });
 
+describe('each delivery counts once', () => {
+  it('of the same delivery sent many times at once, exactly one creates and one decides', async () => {
+    const issue: JiraIssue = { ...jiraIssue, key: 'SEC-150', resourceIds: [SEED.resources.storageRestricted] };
+    const create = jiraDelivery(JIRA_SECRET, jiraIssueCreated(issue), { identifier: 'jira-race-create' });
+    const creates = await Promise.all(Array.from({ length: 6 }, () => send('jira', create)));
+    expect(creates.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 202]);
+    const id: string = creates.find((r) => r.status === 202)!.json.id;
+    await app.waitForState(id, ['notified']);
+    const approver = SEED.contactEmails[SEED.subscriptions.shared]![1]!;
+    const approve = jiraDelivery(JIRA_SECRET, jiraIssueTransitioned(issue, 'Rejected', { email: approver, accountId: 'c' }, '20101'), { identifier: 'jira-race-decide' });
+    const decisions = await Promise.all(Array.from({ length: 6 }, () => send('jira', approve)));
+    expect(decisions.filter((r) => r.json?.status === 'decided')).toHaveLength(1);
+    expect(decisions.filter((r) => r.json?.status === 'already-received')).toHaveLength(5);
+    const audit = (await app.get(`/api/exemption-requests/${id}`)).json.auditTrail as { action: string }[];
+    expect(audit.filter((a) => a.action === 'rejected')).toHaveLength(1);
+  });
+
+  it('a Standard Webhooks delivery counts once across the servicenow and standard routes, which share a secret', async () => {
+    const record = {
+      number: 'RITM0010077', sysId: '0123456789abcdef0123456789abcdef', resourceIds: [SEED.resources.sqlDatabaseProd],
+      assessmentKey: SEED.assessmentKeys.sqlTde, justification: 'TDE with customer key pending.', openedBy: REQUESTER,
+    };
+    // A body that both routes' mappings would act on, each creating its own request.
+    const both = {
+      ...serviceNowRecord(record, 'insert'),
+      type: 'exemption.requested',
+      data: { ticket: { key: 'CHG-77' }, resourceIds: [SEED.resources.vmSandbox], assessmentKey: SEED.assessmentKeys.jit, justification: 'Lab VM.', requestedBy: REQUESTER },
+    };
+    const delivery = standardDelivery(STANDARD_SECRET, both, { id: 'msg_cross_route' });
+    expect((await send('servicenow', delivery)).status).toBe(202);
+    const before = await storedEverything();
+    expect(await send('standard', delivery)).toMatchObject({ status: 200, json: { status: 'already-received' } });
+    expect(await storedEverything()).toEqual(before);
+  });
+});
+
 describe('refused before anything is believed, and nothing is stored', () => {
   const valid = () => jiraDelivery(JIRA_SECRET, jiraIssueCreated({ ...jiraIssue, key: 'SEC-900', resourceIds: [SEED.resources.vmSandbox] }));
   const std = (at = new Date()) => standardDelivery(STANDARD_SECRET, { type: 'exemption.requested', data: {} }, { at });
