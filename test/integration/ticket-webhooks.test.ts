@@ -177,6 +177,22 @@ describe('each delivery counts once', () => {
     expect(audit.filter((a) => a.action === 'rejected')).toHaveLength(1);
   });
 
+  it('a delivery that failed on our side (ARM down) stores nothing, and the sender\'s retry of it is acted on', async () => {
+    const issue: JiraIssue = { ...jiraIssue, key: 'SEC-151', resourceIds: [SEED.resources.keyVaultProd], assessmentKey: SEED.assessmentKeys.keyVaultSoftDelete };
+    const delivery = jiraDelivery(JIRA_SECRET, jiraIssueCreated(issue), { identifier: 'jira-arm-down' });
+    const before = await storedEverything();
+    app.sim.faults.add({ operationId: 'Assessments_Get', kind: 'error', status: 500, times: 20 });
+    try {
+      const failed = await send('jira', delivery);
+      expect(failed.status).toBe(503);
+      expect(failed.headers.get('content-type')).toBe('application/problem+json');
+    } finally {
+      app.sim.faults.clear();
+    }
+    expect(await storedEverything()).toEqual(before);
+    expect((await send('jira', delivery)).status).toBe(202);
+  });
+
   it('a Standard Webhooks delivery counts once across the servicenow and standard routes, which share a secret', async () => {
     const record = {
       number: 'RITM0010077', sysId: '0123456789abcdef0123456789abcdef', resourceIds: [SEED.resources.sqlDatabaseProd],
