@@ -48,12 +48,12 @@ const commentsOn = (key: string, count: number) =>
 describe('the ticket follows the request', () => {
   it('a Jira issue gets a comment in Atlassian Document Format for each state change, and moves where the mapping says', async () => {
     const i = issue('SEC-201', SEED.twoAssignments.resourceId, SEED.twoAssignments.assessmentKey);
-    const created = await send('jira', jira.sign(jiraIssueCreated(i)));
+    const created = await jira.send(`${app.baseUrl}/api/webhooks/jira`, jiraIssueCreated(i));
     expect(created.status).toBe(202);
     const id: string = created.json.id;
     await app.waitForState(id, ['notified']);
     await commentsOn('SEC-201', 1);
-    expect((await send('jira', jira.sign(jiraIssueTransitioned(i, 'Risk accepted', { email: ALICE, accountId: 'a' }, '30001')))).status).toBe(200);
+    expect((await jira.send(`${app.baseUrl}/api/webhooks/jira`, jiraIssueTransitioned(i, 'Risk accepted', { email: ALICE, accountId: 'a' }, '30001'))).status).toBe(200);
     const applied = await app.waitForState(id, ['applied']);
     const comments = await commentsOn('SEC-201', 3);
     expect(comments).toHaveLength(3);
@@ -91,7 +91,7 @@ describe('the ticket follows the request', () => {
       number: 'RITM0020001', sysId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', resourceIds: [SEED.resources.storageData],
       assessmentKey: SEED.assessmentKeys.secureTransfer, justification: 'Partner upload endpoint.', openedBy: REQUESTER,
     };
-    const id: string = (await send('servicenow', servicenow.sign(serviceNowRecord(record, 'insert')))).json.id;
+    const id: string = (await servicenow.send(`${app.baseUrl}/api/webhooks/servicenow`, serviceNowRecord(record, 'insert'))).json.id;
     await app.waitForState(id, ['notified']);
     await eventually(async () => (servicenow.workNotes(record.sysId).length >= 1 ? true : undefined), 'the notified work note');
     expect((await send('servicenow', servicenow.sign(serviceNowRecord(record, 'update', { approval: 'rejected', by: BOB })))).json.state).toBe('rejected');

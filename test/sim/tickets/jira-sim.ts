@@ -1,4 +1,4 @@
-import { jiraDelivery, type Delivery } from './webhook-senders.js';
+import { deliver, jiraDelivery, type Delivery } from './webhook-senders.js';
 import { startHttpsEndpoint, type Answer, type ReceivedCall } from './https-endpoint.js';
 
 export interface JiraComment {
@@ -23,6 +23,8 @@ export interface JiraSim {
   outage(on: boolean): void;
   /** Signs a webhook body as Jira Cloud does. */
   sign(payload: unknown, identifier?: string): Delivery;
+  /** Signs and posts it to the webhook URL, as Jira Cloud's webhook sender does. */
+  send(webhookUrl: string, payload: unknown, identifier?: string): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startJiraSim(options: { email?: string; apiToken?: string;
     calls,
     outage: (on) => { down = on; },
     sign: (payload, identifier) => jiraDelivery(webhookSecret, payload, identifier === undefined ? {} : { identifier }),
+    send: (webhookUrl, payload, identifier) => deliver(webhookUrl, jiraDelivery(webhookSecret, payload, identifier === undefined ? {} : { identifier })),
     close: endpoint.close,
   };
 }

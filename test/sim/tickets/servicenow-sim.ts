@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startHttpsEndpoint, type Answer, type ReceivedCall } from './https-endpoint.js';
-import { standardDelivery, newStandardSecret, type Delivery } from './webhook-senders.js';
+import { deliver, newStandardSecret, standardDelivery, type Delivery } from './webhook-senders.js';
 
 export interface WorkNote {
   readonly table: string;
@@ -22,6 +22,8 @@ export interface ServiceNowSim {
   outage(on: boolean): void;
   /** Signs the record event as the Business Rule in docs/ticketing.md does: Standard Webhooks headers. */
   sign(payload: unknown): Delivery;
+  /** Signs and posts it, as the Business Rule's REST Message does. */
+  send(webhookUrl: string, payload: unknown): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startServiceNowSim(options: { webhookSecret?: string } = {
     calls,
     outage: (on) => { down = on; },
     sign: (payload) => standardDelivery(webhookSecret, payload),
+    send: (webhookUrl, payload) => deliver(webhookUrl, standardDelivery(webhookSecret, payload)),
     close: endpoint.close,
   };
 }

@@ -40,6 +40,13 @@ export function standardDelivery(secrets: string | readonly string[], payload: u
   };
 }
 
+/** Posts a signed delivery as the sender would; the answer's JSON, if any. */
+export async function deliver(url: string, delivery: Delivery): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
 /** A fresh whsec_ secret, as ensure-secrets.sh makes one. */
 export function newStandardSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
