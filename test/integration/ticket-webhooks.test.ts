@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_NAMES } from '../../lib/config/settings-catalog.js';
 import { DEFAULT_TICKET_MAPPINGS } from '../../lib/tickets/mapping.js';
 import { receiveTicketWebhook } from '../../lib/tickets/webhook-service.js';
-import { configureServices } from '../../lib/composition-root.js';
+import { createServices } from '../../lib/composition-root.js';
 import { jiraIssueCreated, jiraIssueEdited, jiraIssueTransitioned, type JiraIssue } from '../fixtures/tickets/jira.js';
 import { serviceNowRecord } from '../fixtures/tickets/servicenow.js';
 import { SEED } from '../sim/seed-ids.js';
@@ -236,7 +236,7 @@ describe('refused before anything is believed, and nothing is stored', () => {
   });
 
   it('refuses a source whose secret is unset, or an unresolved Key Vault reference, with a log line naming the setting', async () => {
-    const services = configureServices({ env: app.env });
+    const services = createServices({ env: app.env });
     for (const secret of [undefined, '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/webhook-secret-jira/)']) {
       const context = new InvocationContext({ functionName: 'ticketWebhook' });
       const warnings: string[] = [];
@@ -252,5 +252,20 @@ describe('refused before anything is believed, and nothing is stored', () => {
       expect(warnings.join('\n')).toMatch(/WEBHOOK_SECRET_JIRA is not set/);
       expect(await storedEverything()).toEqual(before);
     }
+  });
+
+  it('refuses Standard Webhooks while its secret is not a whsec_ key, naming the setting', async () => {
+    const services = createServices({ env: app.env });
+    const context = new InvocationContext({ functionName: 'ticketWebhook' });
+    const warnings: string[] = [];
+    context.warn = (m: unknown) => { warnings.push(String(m)); };
+    const d = standardDelivery(STANDARD_SECRET, { type: 'exemption.requested', data: {} });
+    const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/webhooks/servicenow', headers: d.headers, body: { string: d.body } });
+    const response = await receiveTicketWebhook({
+      settings: { secrets: { standard: 'whsec_tooshort' }, mappings: DEFAULT_TICKET_MAPPINGS, maxBodyBytes: 4096, limits: services.settings.limits, decide: { fallbackApprovers: [], maxExpiryDays: 365 }, publicBaseUrl: 'http://localhost' },
+      clock: services.clock, tickets: services.ticketStore, ports: services.ports, log: context,
+    }, 'servicenow', request);
+    expect(response.status).toBe(401);
+    expect(warnings.join('\n')).toMatch(/WEBHOOK_SECRET_STANDARD is not a whsec_ secret/);
   });
 });
