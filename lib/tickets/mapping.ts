@@ -34,6 +34,8 @@ export interface TicketMapping {
       readonly expiresOn?: string;
       readonly category?: string;
       readonly requestedBy: string;
+      /** Where the requester's e-mail is hidden: their account id, looked up in `accounts`. */
+      readonly requestedByAccountId?: string;
     };
   };
   readonly decide?: {
@@ -70,6 +72,7 @@ export const DEFAULT_TICKET_MAPPINGS: TicketMappings = {
         expiresOn: 'issue.fields.duedate',
         category: 'issue.fields.customfield_10102.value',
         requestedBy: 'issue.fields.reporter.emailAddress',
+        requestedByAccountId: 'issue.fields.reporter.accountId',
       },
     },
     decide: {
@@ -146,7 +149,7 @@ const schemas = lazily(() => {
       fields: z.strictObject({
         resourceIds: path, assessmentKey: path.optional(), policyAssignmentId: path.optional(),
         policyDefinitionReferenceIds: path.optional(), justification: path, expiresOn: path.optional(),
-        category: path.optional(), requestedBy: path,
+        category: path.optional(), requestedBy: path, requestedByAccountId: path.optional(),
       }),
     }).optional(),
     decide: z.strictObject({

@@ -48,6 +48,9 @@ export function ticketAction(mapping: TicketMapping, payload: unknown): TicketAc
     put('expiresOn', fields.expiresOn, endOfDay);
     put('category', fields.category);
     put('requestedBy', fields.requestedBy);
+    if (body['requestedBy'] === undefined && fields.requestedByAccountId !== undefined) {
+      put('requestedBy', fields.requestedByAccountId, (account) => accountEmail(mapping, account) ?? `unmapped account ${String(account).slice(0, 128)}`);
+    }
     // A field the mapping names that the payload lacks is reported under its own name, by the API's parser.
     for (const required of ['resourceIds', 'justification', 'requestedBy']) from[required] ??= fields[required as 'justification'];
     return { kind: 'create', ticket: ticket.value, body, from };
@@ -112,10 +115,14 @@ function approverOf(mapping: TicketMapping, payload: unknown): { email?: string;
   if (typeof email === 'string' && email.trim()) return { email: email.trim().toLowerCase(), seen: email.trim().slice(0, 128) };
   const account = path.accountId === undefined ? undefined : readPath(payload, path.accountId);
   if (typeof account === 'string' && account) {
-    const mapped = mapping.accounts && Object.hasOwn(mapping.accounts, account) ? mapping.accounts[account] : undefined;
+    const mapped = accountEmail(mapping, account);
     return { ...(mapped ? { email: mapped } : {}), seen: `account ${account.slice(0, 128)}` };
   }
   return { seen: '(nobody named)' };
+}
+
+function accountEmail(mapping: TicketMapping, account: unknown): string | undefined {
+  return typeof account === 'string' && mapping.accounts && Object.hasOwn(mapping.accounts, account) ? mapping.accounts[account] : undefined;
 }
 
 /** A text field holding several ids: one per line, or separated by commas, semicolons or blanks. */
@@ -123,7 +130,13 @@ function list(value: unknown): unknown {
   return typeof value === 'string' ? value.split(/[\s,;]+/).filter(Boolean) : value;
 }
 
-/** A date-only expiry (Jira's due date) means the end of that day, as on the review page. */
+/**
+ * A date-only expiry (Jira's due date, a ServiceNow date field) means the end of that day, as on the
+ * review page; ServiceNow's date-time values ("2027-01-31 17:00:00", UTC) become ISO 8601.
+ */
 function endOfDay(value: unknown): unknown {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59Z` : value;
+  if (typeof value !== 'string') return value;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T23:59:59Z`;
+  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return `${value.replace(' ', 'T')}Z`;
+  return value;
 }

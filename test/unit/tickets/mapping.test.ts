@@ -49,6 +49,19 @@ describe('what a Jira payload asks for under the default mapping', () => {
     expect(ticketAction(jira, created)).toMatchObject({ kind: 'create', body: { resourceIds: ['a', 'b', 'c'], expiresOn: '2027-01-31T23:59:59Z', ticketRef: 'SEC-1' } });
   });
 
+  it('names a requester whose address Jira hides through the mapping\'s accounts, and says so when it cannot', () => {
+    const created = (reporter: object) => ({ webhookEvent: 'jira:issue_created', issue: { ...issue, fields: { description: 'why', reporter } } });
+    expect(ticketAction({ ...jira, accounts: { 'acc-9': 'dev@contoso.com' } }, created({ accountId: 'acc-9' }))).toMatchObject({ body: { requestedBy: 'dev@contoso.com' } });
+    expect(ticketAction(jira, created({ accountId: 'acc-9' }))).toMatchObject({ body: { requestedBy: 'unmapped account acc-9' }, from: { requestedBy: 'issue.fields.reporter.accountId' } });
+  });
+
+  it('reads ServiceNow date and date-time values as UTC', () => {
+    const sn = DEFAULT_TICKET_MAPPINGS.servicenow;
+    const record = (u_expires_on: string) => ({ event: 'insert', table: 'sc_req_item', record: { number: 'RITM1', sys_id: 'a'.repeat(32), u_expires_on } });
+    expect(ticketAction(sn, record('2027-01-31'))).toMatchObject({ body: { expiresOn: '2027-01-31T23:59:59Z' } });
+    expect(ticketAction(sn, record('2027-01-31 17:00:00'))).toMatchObject({ body: { expiresOn: '2027-01-31T17:00:00Z' } });
+  });
+
   it('refuses a ticket key or sys_id outside the grammar, naming the payload field', () => {
     const created = { webhookEvent: 'jira:issue_created', issue: { ...issue, key: 'SEC-1/../x' } };
     expect(ticketAction(jira, created)).toEqual({ kind: 'invalid', problems: [{ field: 'issue.key', message: expect.stringMatching(/ticket key/) }] });
