@@ -19,13 +19,17 @@ export class JiraWriter implements TicketWriter {
   }
 
   async write(link: TicketLink, note: Pick<TicketNote, 'heading' | 'lines'>, transition?: string): Promise<void> {
-    if (!TICKET_KEY.test(link.key)) throw new TicketApiError(0, `refusing to write to Jira issue "${link.key.slice(0, 64)}": not an issue key`);
-    await this.call(['rest', 'api', '3', 'issue', link.key, 'comment'], { body: adf(note) });
-    if (transition !== undefined) await this.call(['rest', 'api', '3', 'issue', link.key, 'transitions'], { transition: { id: transition } });
+    await this.call(link, 'comment', { body: adf(note) });
+    if (transition !== undefined) await this.move(link, transition);
   }
 
-  private async call(segments: string[], body: unknown): Promise<unknown> {
-    return callTicketApi(apiUrl(this.settings.baseUrl, ...segments), {
+  async move(link: TicketLink, transition: string): Promise<void> {
+    await this.call(link, 'transitions', { transition: { id: transition } });
+  }
+
+  private async call(link: TicketLink, what: 'comment' | 'transitions', body: unknown): Promise<unknown> {
+    if (!TICKET_KEY.test(link.key)) throw new TicketApiError(0, `refusing to write to Jira issue "${link.key.slice(0, 64)}": not an issue key`);
+    return callTicketApi(apiUrl(this.settings.baseUrl, 'rest', 'api', '3', 'issue', link.key, what), {
       method: 'POST',
       headers: { authorization: this.authorization, accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify(body),

@@ -33,9 +33,18 @@ export async function writeToTicket(deps: TicketWorkerDeps, message: TicketsMess
     if (!built) return `event ${message.event} describes nothing to write`;
     note = built;
   }
-  if (await deps.tickets.wasSent(message.requestId, note.marker)) return `note ${note.marker} was already written to ${link.key}`;
   const transition = note.kind === undefined ? undefined : deps.mappings[link.source].outbound?.transitions[note.kind];
-  await writer.write(link, note, transition);
-  await deps.tickets.markSent(message.requestId, note.marker);
-  return `wrote ${note.marker} to ${link.source} ${link.key}${transition ? ` and moved it (${transition})` : ''}`;
+  const done: string[] = [];
+  if (!(await deps.tickets.wasSent(message.requestId, note.marker))) {
+    await writer.write(link, note, writer.move ? undefined : transition);
+    await deps.tickets.markSent(message.requestId, note.marker);
+    done.push(`wrote ${note.marker}${transition && !writer.move ? ` and moved it (${transition})` : ''}`);
+  }
+  const moved = `${note.marker}-moved`;
+  if (transition !== undefined && writer.move && !(await deps.tickets.wasSent(message.requestId, moved))) {
+    await writer.move(link, transition);
+    await deps.tickets.markSent(message.requestId, moved);
+    done.push(`moved it (${transition})`);
+  }
+  return done.length > 0 ? `${done.join(', ')}: ${link.source} ${link.key}` : `note ${note.marker} was already written to ${link.key}`;
 }

@@ -136,6 +136,25 @@ describe('the ticket follows the request', () => {
     expect(jira.comments('SEC-204')).toHaveLength(3);
   });
 
+  it('a transition that fails is retried on its own: the comment is not written twice', async () => {
+    const i = issue('SEC-206', SEED.resources.sqlDatabaseProd, SEED.assessmentKeys.sqlTde);
+    const id: string = (await send('jira', jira.sign(jiraIssueCreated(i)))).json.id;
+    await commentsOn('SEC-206', 1);
+    await app.waitForState(id, ['notified']);
+    jira.outage(true, 'transitions');
+    try {
+      expect((await send('jira', jira.sign(jiraIssueTransitioned(i, 'Risk accepted', { email: ALICE, accountId: 'a' }, '30041')))).status).toBe(200);
+      await eventually(async () => (jira.calls.some((c) => c.path === '/rest/api/3/issue/SEC-206/transitions') ? true : undefined), 'a refused transition');
+      await app.host.holdQueue(STORAGE_NAMES.ticketsQueue);
+    } finally {
+      jira.outage(false);
+    }
+    app.host.releaseQueue(STORAGE_NAMES.ticketsQueue);
+    await eventually(async () => (jira.transitions('SEC-206').length === 2 ? true : undefined), 'both transitions (approved, applied)');
+    const approvals = jira.comments('SEC-206').filter((c) => c.text.startsWith(`Exemption request ${id} was approved.`));
+    expect(approvals).toHaveLength(1);
+  });
+
   it('an outage of Jira is retried through the queue, and the request completes regardless', async () => {
     jira.outage(true);
     const i = issue('SEC-205', SEED.resources.keyVaultProd, SEED.assessmentKeys.keyVaultSoftDelete);

@@ -19,8 +19,8 @@ export interface JiraSim {
   transitions(issueKey?: string): { issueKey: string; id: string }[];
   /** Every call, accepted or not. */
   readonly calls: ReceivedCall[];
-  /** While on, every REST call answers 503 (an outage); calls are still recorded. */
-  outage(on: boolean): void;
+  /** While on, every REST call (or only transitions) answers 503; calls are still recorded. */
+  outage(on: boolean, only?: 'transitions'): void;
   /** Signs a webhook body as Jira Cloud does. */
   sign(payload: unknown, identifier?: string): Delivery;
   /** Signs and posts it to the webhook URL, as Jira Cloud's webhook sender does. */
@@ -42,10 +42,10 @@ export async function startJiraSim(options: { email?: string; apiToken?: string;
   const comments: JiraComment[] = [];
   const transitions: { issueKey: string; id: string }[] = [];
   const calls: ReceivedCall[] = [];
-  let down = false;
+  let down: false | 'all' | 'transitions' = false;
   const handle = (call: ReceivedCall): Answer => {
     calls.push(call);
-    if (down) return { status: 503, json: { errorMessages: ['Service unavailable'] } };
+    if (down === 'all' || (down === 'transitions' && call.path.endsWith('/transitions'))) return { status: 503, json: { errorMessages: ['Service unavailable'] } };
     if (call.headers.authorization !== expectedAuth) return { status: 401, json: { errorMessages: ['Client must be authenticated to access this resource.'] } };
     const match = ISSUE_PATH.exec(call.path);
     if (call.method !== 'POST' || !match) return { status: 404, json: { errorMessages: ['Issue does not exist or you do not have permission to see it.'] } };
@@ -71,7 +71,7 @@ export async function startJiraSim(options: { email?: string; apiToken?: string;
     comments: (key) => comments.filter((c) => key === undefined || c.issueKey === key),
     transitions: (key) => transitions.filter((t) => key === undefined || t.issueKey === key),
     calls,
-    outage: (on) => { down = on; },
+    outage: (on, only) => { down = on ? (only ?? 'all') : false; },
     sign: (payload, identifier) => jiraDelivery(webhookSecret, payload, identifier === undefined ? {} : { identifier }),
     send: (webhookUrl, payload, identifier) => deliver(webhookUrl, jiraDelivery(webhookSecret, payload, identifier === undefined ? {} : { identifier })),
     close: endpoint.close,
