@@ -12,6 +12,14 @@ export interface ServiceNowSettings {
 }
 
 const SYS_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * Journal fields render text between `[code]` and `[/code]` as HTML. The notes carry requesters' own
+ * words (the justification), so the tags are broken up and the text stays text.
+ */
+export function inert(text: string): string {
+  return text.replace(/\[(\/?)code\]/gi, '[$1code\u200b]');
+}
 const TABLE = /^[a-z][a-z0-9_]{0,79}$/;
 
 /** ServiceNow Table API: each PATCH of `work_notes` appends a journal entry; `state` moves the record. */
@@ -27,7 +35,7 @@ export class ServiceNowWriter implements TicketWriter {
     await callTicketApi(apiUrl(this.settings.instanceUrl, 'api', 'now', 'table', link.table, link.sysId), {
       method: 'PATCH',
       headers: { authorization: await this.authorization(), accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify({ work_notes: [note.heading, ...note.lines].join('\n'), ...(transition === undefined ? {} : { state: transition }) }),
+      body: JSON.stringify({ work_notes: inert([note.heading, ...note.lines].join('\n')), ...(transition === undefined ? {} : { state: transition }) }),
     });
   }
 

@@ -112,7 +112,9 @@ function changelogStatus(payload: unknown, field: string): string | undefined {
 function approverOf(mapping: TicketMapping, payload: unknown): { email?: string; seen: string } {
   const path = mapping.decide!.approver;
   const email = path.email === undefined ? undefined : readPath(payload, path.email);
-  if (typeof email === 'string' && email.trim()) return { email: email.trim().toLowerCase(), seen: email.trim().slice(0, 128) };
+  // Longer than any address can be: nobody, shown cut short (it ends up in the ticket and the log).
+  if (typeof email === 'string' && email.trim().length > 254) return { seen: `${email.trim().slice(0, 64)}…` };
+  if (typeof email === 'string' && email.trim()) return { email: email.trim().toLowerCase(), seen: email.trim() };
   const account = path.accountId === undefined ? undefined : readPath(payload, path.accountId);
   if (typeof account === 'string' && account) {
     const mapped = accountEmail(mapping, account);

@@ -161,7 +161,7 @@ async function decideFromTicket(deps: WebhookDeps, delivery: Delivery, action: E
   const text = refusalText(refusal);
   deps.log.warn(`ticket ${delivery.source} ${action.ticket.key}: decision refused: ${text}`);
   try {
-    await deps.writeBack?.(link, `The exemption request was not ${action.outcome === 'approve' ? 'approved' : 'rejected'}: ${text}.`, delivery.id);
+    await deps.writeBack?.(link, `The exemption request was not ${action.outcome === 'approve' ? 'approved' : 'rejected'}: ${text}.`.slice(0, 2_000), delivery.id);
   } catch (error) {
     deps.log.warn(`could not queue the refusal note for ${action.ticket.key}: ${String((error as Error)?.message ?? error)}`);
   }

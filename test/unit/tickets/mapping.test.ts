@@ -44,6 +44,11 @@ describe('what a Jira payload asks for under the default mapping', () => {
     expect(ticketAction(jira, payload)).toMatchObject({ approver: undefined, approverSeen: 'account acc-1' });
   });
 
+  it('names nobody for an address longer than any can be, and shows it cut short', () => {
+    const payload = { webhookEvent: 'jira:issue_updated', user: { emailAddress: `${'a'.repeat(300)}@contoso.com` }, issue, changelog: { items: [{ field: 'status', toString: 'Rejected' }] } };
+    expect(ticketAction(jira, payload)).toMatchObject({ kind: 'decide', approver: undefined, approverSeen: `${'a'.repeat(64)}…` });
+  });
+
   it('splits a text field of resource ids and reads a due date as the end of that day', () => {
     const created = { webhookEvent: 'jira:issue_created', issue: { ...issue, fields: { customfield_10100: 'a\nb, c', duedate: '2027-01-31', description: 'why', reporter: { emailAddress: 'r@contoso.com' } } } };
     expect(ticketAction(jira, created)).toMatchObject({ kind: 'create', body: { resourceIds: ['a', 'b', 'c'], expiresOn: '2027-01-31T23:59:59Z', ticketRef: 'SEC-1' } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adf, JiraWriter } from '../../../lib/tickets/jira-writer.js';
-import { ServiceNowWriter } from '../../../lib/tickets/servicenow-writer.js';
+import { inert, ServiceNowWriter } from '../../../lib/tickets/servicenow-writer.js';
 import { apiUrl, httpsBase } from '../../../lib/tickets/ticket-http.js';
 
 describe('outbound shapes', () => {
@@ -13,6 +13,11 @@ describe('outbound shapes', () => {
       ],
     });
     expect(adf({ heading: 'Expired.', lines: [] }).content).toHaveLength(1);
+  });
+
+  it('a ServiceNow work note cannot carry HTML: [code] tags in a requester\'s words are broken up', () => {
+    expect(inert('fine [code]<img src=x onerror=alert(1)>[/CODE] text')).toBe('fine [code\u200b]<img src=x onerror=alert(1)>[/code\u200b] text');
+    expect(inert('no tags')).toBe('no tags');
   });
 
   it('builds URLs from parsed parts, each segment encoded', () => {
