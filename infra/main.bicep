@@ -92,6 +92,8 @@ param sweepDeleteExpiredAfterDays int = 0
 param sweepDefenderLagHours int = 24
 @description('Where the sweep digest goes (";"-separated emails); empty for each subscription\'s security contacts and the fallback approvers.')
 param sweepDigestTo string = ''
+@description('TICKET_MAPPINGS: how ticket webhooks create and decide requests, as JSON (docs/ticketing.md); empty for the documented defaults.')
+param ticketMappings string = ''
 
 @description('Object id of the person or pipeline deploying, given Key Vault Secrets Officer on the vault; empty for none.')
 param principalId string = ''
@@ -106,6 +108,25 @@ param jiraWebhookSecret string = ''
 @secure()
 @description('Standard Webhooks secret (whsec_...); empty to keep the current one (generated on the first deployment).')
 param standardWebhookSecret string = ''
+@secure()
+@description('Jira API token for outbound comments; empty to keep the current one (a placeholder until set).')
+param jiraApiToken string = ''
+@secure()
+@description('ServiceNow basic-auth password for outbound work notes; empty to keep the current one (a placeholder until set).')
+param servicenowPassword string = ''
+@secure()
+@description('ServiceNow OAuth client secret for outbound work notes; empty to keep the current one (a placeholder until set).')
+param servicenowClientSecret string = ''
+@description('Jira Cloud site (https://<site>.atlassian.net) that linked issues are commented on; empty for no outbound comments.')
+param jiraBaseUrl string = ''
+@description('Atlassian account e-mail the comments are written as.')
+param jiraUserEmail string = ''
+@description('ServiceNow instance (https://<instance>.service-now.com) whose linked records get work notes; empty for none.')
+param servicenowInstanceUrl string = ''
+@description('ServiceNow basic-auth user (or leave empty and give servicenowClientId).')
+param servicenowUser string = ''
+@description('ServiceNow OAuth client id (client credentials), instead of a basic-auth user.')
+param servicenowClientId string = ''
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -126,12 +147,14 @@ var tableNames = [
   'openrequestkeys'
   'sweepruns'
   'sweepfindings'
+  'ticketlinks'
 ]
 // The first is the queue the role wait probes.
 var queueNames = [
   'exemption-notify'
   'exemption-apply'
   'exemption-sweep'
+  'exemption-tickets'
 ]
 
 // The app wants endpoints without a trailing slash; environment() gives them with one.
@@ -193,6 +216,9 @@ module keyVault 'modules/keyvault.bicep' = {
     reviewSigningKey: reviewSigningKey
     jiraWebhookSecret: jiraWebhookSecret
     standardWebhookSecret: standardWebhookSecret
+    jiraApiToken: jiraApiToken
+    servicenowPassword: servicenowPassword
+    servicenowClientSecret: servicenowClientSecret
   }
 }
 
@@ -229,6 +255,9 @@ module functionApp 'modules/functionapp.bicep' = {
     reviewSigningKeyUri: keyVault.outputs.reviewSigningKeyUri
     jiraWebhookSecretUri: keyVault.outputs.jiraWebhookSecretUri
     standardWebhookSecretUri: keyVault.outputs.standardWebhookSecretUri
+    jiraApiTokenUri: keyVault.outputs.jiraApiTokenUri
+    servicenowPasswordUri: keyVault.outputs.servicenowPasswordUri
+    servicenowClientSecretUri: keyVault.outputs.servicenowClientSecretUri
     acsEndpoint: email.outputs.endpoint
     emailFrom: email.outputs.senderAddress
     armEndpoint: armEndpoint
@@ -242,6 +271,12 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepDeleteExpiredAfterDays: sweepDeleteExpiredAfterDays
     sweepDefenderLagHours: sweepDefenderLagHours
     sweepDigestTo: sweepDigestTo
+    ticketMappings: ticketMappings
+    jiraBaseUrl: jiraBaseUrl
+    jiraUserEmail: jiraUserEmail
+    servicenowInstanceUrl: servicenowInstanceUrl
+    servicenowUser: servicenowUser
+    servicenowClientId: servicenowClientId
     packageUri: packageUri
   }
   // Explicit, not only implied by outputs: these modules hold the identity's role assignments,

@@ -14,6 +14,10 @@ import type { SweepMessage } from './sweep/sweep-queue.js';
 import type { SweepNotices } from './sweep/ports/sweep-notices.js';
 import type { StorageConnection } from './store/storage-clients.js';
 import type { SweepStore } from './sweep/ports/sweep-store.js';
+import type { TicketStore } from './tickets/ticket-store.js';
+import type { TicketWriter } from './tickets/ticket-writer.js';
+import type { TicketsMessage } from './tickets/tickets-message.js';
+import type { TicketSource } from './tickets/mapping.js';
 
 export interface AppOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -39,6 +43,11 @@ export interface AppServices {
   applyQueue(): Promise<WorkQueue<ApplyMessage>>;
   sweepQueue(): Promise<WorkQueue<SweepMessage>>;
   ports(): Promise<RequestPorts>;
+  /** The ticket channel's deliveries and ticket ↔ request links. */
+  ticketStore(): Promise<TicketStore>;
+  ticketsQueue(): Promise<WorkQueue<TicketsMessage>>;
+  /** A writer per ticket system whose outbound settings are given. */
+  ticketWriters(): Promise<Partial<Record<TicketSource, TicketWriter>>>;
 }
 
 let current: AppServices | undefined;
@@ -92,6 +101,21 @@ export function createServices(options: AppOptions = {}): AppServices {
     if (connection.kind === 'connectionString') await Promise.all([runs.createTable(), findings.createTable()]);
     return new TableSweepStore(runs, findings, clock);
   });
+  const ticketsQueue = queue<TicketsMessage>(STORAGE_NAMES.ticketsQueue);
+  const ticketWriters = once(async (): Promise<Partial<Record<TicketSource, TicketWriter>>> => {
+    const { jira, servicenow } = settings.tickets;
+    return {
+      ...(jira ? { jira: new (await import('./tickets/jira-writer.js')).JiraWriter(jira) } : {}),
+      ...(servicenow ? { servicenow: new (await import('./tickets/servicenow-writer.js')).ServiceNowWriter(servicenow, clock) } : {}),
+    };
+  });
+  const ticketStore = once(async (): Promise<TicketStore> => {
+    const [{ tableClient }, { TableTicketStore }] = await Promise.all([import('./store/storage-clients.js'), import('./tickets/table-ticket-store.js')]);
+    const connection = await storage();
+    const table = tableClient(connection, STORAGE_NAMES.ticketsTable);
+    if (connection.kind === 'connectionString') await table.createTable();
+    return new TableTicketStore(table);
+  });
   const arm = once(async (): Promise<ArmGateway> => {
     const [{ AzureArmGateway }, { CachingArmGateway }] = await Promise.all([import('./azure/azure-arm-gateway.js'), import('./azure/caching-arm-gateway.js')]);
     const gateway = new AzureArmGateway({ endpoint: settings.armEndpoint, credential: await credential(), ...(options.armRetry ? { retry: options.armRetry } : {}) });
@@ -109,7 +133,9 @@ export function createServices(options: AppOptions = {}): AppServices {
     return new RetryingMailer(new AcsMailer(settings.email.endpoint, await credential(), settings.email.from), retry);
   });
   // The channels beyond e-mail that the settings turn on; each drains its own queue of request events.
-  const outboxes = once(async (): Promise<readonly RequestEventOutbox[]> => []);
+  const outboxes = once(async (): Promise<readonly RequestEventOutbox[]> => [
+    ...(settings.tickets.jira || settings.tickets.servicenow ? [new (await import('./tickets/ticket-outbox.js')).TicketOutbox(await ticketsQueue())] : []),
+  ]);
   const notifier = once(async (): Promise<Notifier> => {
     const { EmailNotifier } = await import('./notify/email-notifier.js');
     const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };
@@ -144,6 +170,9 @@ export function createServices(options: AppOptions = {}): AppServices {
     notifyQueue,
     applyQueue,
     sweepQueue,
+    ticketStore,
+    ticketsQueue,
+    ticketWriters,
     async ports() {
       const [s, a, m, n, q] = await Promise.all([store(), arm(), notifier(), notifyQueue(), applyQueue()]);
       return { clock, store: s, arm: a, notifier: m, notifyQueue: n, applyQueue: q };

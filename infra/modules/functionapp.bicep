@@ -23,6 +23,9 @@ param applicationInsightsConnectionString string
 param reviewSigningKeyUri string
 param jiraWebhookSecretUri string
 param standardWebhookSecretUri string
+param jiraApiTokenUri string
+param servicenowPasswordUri string
+param servicenowClientSecretUri string
 param acsEndpoint string
 param emailFrom string
 param armEndpoint string
@@ -37,6 +40,12 @@ param sweepWarnDays string
 param sweepDeleteExpiredAfterDays int
 param sweepDefenderLagHours int
 param sweepDigestTo string
+param ticketMappings string
+param jiraBaseUrl string
+param jiraUserEmail string
+param servicenowInstanceUrl string
+param servicenowUser string
+param servicenowClientId string
 @description('Public zip of the built app (npm run package); empty when azd deploys the code.')
 param packageUri string
 @description('Changes on every deployment so that the role wait runs each time.')
@@ -176,8 +185,17 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SWEEP_DELETE_EXPIRED_AFTER_DAYS: sweepDeleteExpiredAfterDays > 0 ? string(sweepDeleteExpiredAfterDays) : ''
     SWEEP_DEFENDER_LAG_HOURS: string(sweepDefenderLagHours)
     SWEEP_DIGEST_TO: sweepDigestTo
+    TICKET_MAPPINGS: ticketMappings
+    JIRA_BASE_URL: jiraBaseUrl
+    JIRA_USER_EMAIL: jiraUserEmail
+    SERVICENOW_INSTANCE_URL: servicenowInstanceUrl
+    SERVICENOW_USER: servicenowUser
+    SERVICENOW_CLIENT_ID: servicenowClientId
     WEBHOOK_SECRET_JIRA: '@Microsoft.KeyVault(SecretUri=${jiraWebhookSecretUri})'
     WEBHOOK_SECRET_STANDARD: '@Microsoft.KeyVault(SecretUri=${standardWebhookSecretUri})'
+    JIRA_API_TOKEN: '@Microsoft.KeyVault(SecretUri=${jiraApiTokenUri})'
+    SERVICENOW_PASSWORD: '@Microsoft.KeyVault(SecretUri=${servicenowPasswordUri})'
+    SERVICENOW_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${servicenowClientSecretUri})'
     BOT_APP_ID: identityClientId
     BOT_TENANT_ID: identityTenantId
   }

@@ -18,6 +18,12 @@ param reviewSigningKey string = ''
 param jiraWebhookSecret string = ''
 @secure()
 param standardWebhookSecret string = ''
+@secure()
+param jiraApiToken string = ''
+@secure()
+param servicenowPassword string = ''
+@secure()
+param servicenowClientSecret string = ''
 @description('Changes on every deployment so that the script runs each time (it is idempotent).')
 param scriptRunTag string = utcNow()
 
@@ -63,6 +69,30 @@ resource standardWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-
   name: 'webhook-secret-standard'
   properties: {
     value: standardWebhookSecret
+  }
+}
+
+resource jiraApiTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(jiraApiToken)) {
+  parent: vault
+  name: 'jira-api-token'
+  properties: {
+    value: jiraApiToken
+  }
+}
+
+resource servicenowPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(servicenowPassword)) {
+  parent: vault
+  name: 'servicenow-password'
+  properties: {
+    value: servicenowPassword
+  }
+}
+
+resource servicenowClientSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(servicenowClientSecret)) {
+  parent: vault
+  name: 'servicenow-client-secret'
+  properties: {
+    value: servicenowClientSecret
   }
 }
 
@@ -113,6 +143,9 @@ resource ensureSecrets 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
     reviewSigningKeySecret
     jiraWebhookSecretSecret
     standardWebhookSecretSecret
+    jiraApiTokenSecret
+    servicenowPasswordSecret
+    servicenowClientSecretSecret
   ]
 }
 
@@ -141,3 +174,6 @@ output name string = vault.name
 output reviewSigningKeyUri string = '${vault.properties.vaultUri}secrets/review-signing-key'
 output jiraWebhookSecretUri string = '${vault.properties.vaultUri}secrets/webhook-secret-jira'
 output standardWebhookSecretUri string = '${vault.properties.vaultUri}secrets/webhook-secret-standard'
+output jiraApiTokenUri string = '${vault.properties.vaultUri}secrets/jira-api-token'
+output servicenowPasswordUri string = '${vault.properties.vaultUri}secrets/servicenow-password'
+output servicenowClientSecretUri string = '${vault.properties.vaultUri}secrets/servicenow-client-secret'

@@ -9,6 +9,8 @@ set -eu
 deadline=$(( $(date +%s) + ${ROLE_WAIT_SECONDS:-600} ))
 
 random_hex() { head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n'; }
+# Outbound ticket credentials are the customer's own: a placeholder holds the name until they set it.
+placeholder() { printf 'not-configured'; }
 random_whsec() { printf 'whsec_%s' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"; }
 
 # Exit 0 when the secret exists, 1 when the vault says it does not. Anything else (the role
@@ -53,3 +55,6 @@ ensure_secret() {
 ensure_secret review-signing-key random_hex
 ensure_secret webhook-secret-jira random_hex
 ensure_secret webhook-secret-standard random_whsec
+ensure_secret jira-api-token placeholder
+ensure_secret servicenow-password placeholder
+ensure_secret servicenow-client-secret placeholder

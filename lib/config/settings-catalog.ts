@@ -154,6 +154,24 @@ export const SETTINGS = {
     kind: 'secret', optional: true, sample: '',
     doc: 'Standard Webhooks secret (whsec_…) for ServiceNow and other senders; refused while unset.',
   },
+  TICKET_MAPPINGS: {
+    kind: 'string', optional: true, sample: '',
+    doc: 'JSON: how Jira, ServiceNow and Standard Webhooks payloads create and decide requests (docs/ticketing.md); empty uses the documented defaults.',
+  },
+  JIRA_BASE_URL: {
+    kind: 'url', optional: true, sample: '',
+    doc: 'Jira Cloud site, https://<site>.atlassian.net: linked issues get a comment on each state change (with JIRA_USER_EMAIL and JIRA_API_TOKEN). Off while unset.',
+  },
+  JIRA_USER_EMAIL: { kind: 'string', optional: true, sample: '', doc: 'The Atlassian account the comments are written as.' },
+  JIRA_API_TOKEN: { kind: 'secret', optional: true, sample: '', doc: 'That account\'s API token (Key Vault secret `jira-api-token` in Azure).' },
+  SERVICENOW_INSTANCE_URL: {
+    kind: 'url', optional: true, sample: '',
+    doc: 'ServiceNow instance, https://<instance>.service-now.com: linked records get a work note on each state change. Off while unset.',
+  },
+  SERVICENOW_USER: { kind: 'string', optional: true, sample: '', doc: 'Basic-auth user with write access to the records\' work notes (or use SERVICENOW_CLIENT_ID).' },
+  SERVICENOW_PASSWORD: { kind: 'secret', optional: true, sample: '', doc: 'That user\'s password (Key Vault secret `servicenow-password` in Azure).' },
+  SERVICENOW_CLIENT_ID: { kind: 'string', optional: true, sample: '', doc: 'OAuth client id (client credentials at /oauth_token.do), instead of basic auth.' },
+  SERVICENOW_CLIENT_SECRET: { kind: 'secret', optional: true, sample: '', doc: 'That client\'s secret (Key Vault secret `servicenow-client-secret` in Azure).' },
   BOT_APP_ID: {
     kind: 'string', optional: true, sample: '',
     doc: 'Azure Bot (Teams) app id: the client id of the user-assigned identity; Teams cards are off while unset.',
@@ -177,4 +195,6 @@ export const STORAGE_NAMES = {
   sweepQueue: 'exemption-sweep',
   sweepRunsTable: 'sweepruns',
   sweepFindingsTable: 'sweepfindings',
+  ticketsTable: 'ticketlinks',
+  ticketsQueue: 'exemption-tickets',
 } as const;

@@ -3,6 +3,7 @@ import { lazily, zod } from '../core/lazy-zod.js';
 import { optionalProp as optional } from '../core/optional.js';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-catalog.js';
 import { parseSweepScope, parseWarnDays, type SweepSettings } from './sweep-settings.js';
+import { ticketSettingsFrom, type TicketSettings } from '../tickets/ticket-settings.js';
 
 type Raw = Readonly<Record<string, string | undefined>>;
 
@@ -35,6 +36,7 @@ export interface Settings {
   /** The stuck-request timer; the host reads the schedule itself, the code only the threshold. */
   readonly requeue: { readonly schedule: string; readonly stuckAfterMinutes: number };
   readonly sweep: SweepSettings;
+  readonly tickets: TicketSettings;
 }
 
 export class SettingsError extends Error {
@@ -98,6 +100,7 @@ export function loadSettings(env: Raw): Settings {
   const emailSettings = emailFrom(v, problems);
   const sweepScope = parseSweepScope(v.SWEEP_SCOPE, problems);
   const warnDays = values.SWEEP_WARN_DAYS === undefined ? [] : parseWarnDays(v.SWEEP_WARN_DAYS, problems);
+  const tickets = ticketSettingsFrom(v, problems);
   if (problems.length > 0 || !storage || !emailSettings) throw new SettingsError(problems);
   return {
     storage,
@@ -125,6 +128,7 @@ export function loadSettings(env: Raw): Settings {
       schedule: v.SWEEP_SCHEDULE, scope: sweepScope, warnDays, deleteExpiredAfterDays: v.SWEEP_DELETE_EXPIRED_AFTER_DAYS,
       defenderLagHours: v.SWEEP_DEFENDER_LAG_HOURS, digestTo: v.SWEEP_DIGEST_TO,
     },
+    tickets,
   };
 }
 

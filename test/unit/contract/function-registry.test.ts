@@ -38,6 +38,7 @@ describe('registered functions', () => {
       'POST /api/renew anonymous',
       'POST /api/review anonymous',
       'POST /api/sweeps function',
+      'POST /api/webhooks/{source} anonymous',
     ]);
     for (const route of http) {
       const [method, path] = route.split(' ');
@@ -47,7 +48,7 @@ describe('registered functions', () => {
 
   it('trigger on the queues the app sends to', () => {
     const queues = registeredFunctions().flatMap((f) => (f.kind === 'queue' ? [`${f.name}:${f.queueName}`] : []));
-    expect(queues.sort()).toEqual([`applyWorker:${STORAGE_NAMES.applyQueue}`, `notifyWorker:${STORAGE_NAMES.notifyQueue}`, `sweepWorker:${STORAGE_NAMES.sweepQueue}`]);
+    expect(queues.sort()).toEqual([`applyWorker:${STORAGE_NAMES.applyQueue}`, `notifyWorker:${STORAGE_NAMES.notifyQueue}`, `sweepWorker:${STORAGE_NAMES.sweepQueue}`, `ticketWorker:${STORAGE_NAMES.ticketsQueue}`]);
   });
 
   it('run timers on a schedule the host reads from an app setting that Azure sets (the host knows no catalog defaults)', () => {

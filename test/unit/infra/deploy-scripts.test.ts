@@ -53,7 +53,7 @@ function run(script: string, fake: string, env: Record<string, string>): { statu
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const secret = (fake: string, name: string): string => readFileSync(join(fake, 'secrets', name), 'utf8');
-const NAMES = ['review-signing-key', 'webhook-secret-jira', 'webhook-secret-standard'];
+const NAMES = ['review-signing-key', 'webhook-secret-jira', 'webhook-secret-standard', 'jira-api-token', 'servicenow-password', 'servicenow-client-secret'];
 
 describe.skipIf(process.platform === 'win32')('ensure-secrets.sh (deployment script)', () => {
   it('creates the missing secrets: 64 hex characters, and whsec_ + 32 random bytes for Standard Webhooks', () => {
@@ -67,12 +67,17 @@ describe.skipIf(process.platform === 'win32')('ensure-secrets.sh (deployment scr
     const standard = secret(fake, 'webhook-secret-standard');
     expect(standard).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(Buffer.from(standard.slice(6), 'base64')).toHaveLength(32);
+    // The customer's own credentials: a placeholder the app reads as "not given" until they set the secret.
+    for (const name of NAMES.slice(3)) expect(secret(fake, name)).toBe('not-configured');
     // Values never appear on a command line.
     expect(readFileSync(join(fake, 'calls'), 'utf8')).not.toContain(secret(fake, 'review-signing-key'));
   });
 
   it('keeps every secret that exists: a redeploy rotates nothing', () => {
-    const existing = { 'review-signing-key': 'k'.repeat(64), 'webhook-secret-jira': 'j'.repeat(64), 'webhook-secret-standard': 'whsec_old' };
+    const existing = {
+      'review-signing-key': 'k'.repeat(64), 'webhook-secret-jira': 'j'.repeat(64), 'webhook-secret-standard': 'whsec_old',
+      'jira-api-token': 'ATATT-token', 'servicenow-password': 'pw', 'servicenow-client-secret': 'cs',
+    };
     const fake = fakeVault(existing);
     const r = run('ensure-secrets.sh', fake, { VAULT_NAME: 'kv' });
     expect(r.status, r.stderr).toBe(0);

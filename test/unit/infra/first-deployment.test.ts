@@ -82,8 +82,11 @@ describe('redeploying keeps secrets', () => {
     expect(unconditionalSecrets(armTemplate())).toEqual([]);
     const secrets = kv().resources.filter((r) => r['type'] === 'Microsoft.KeyVault/vaults/secrets');
     expect(secrets.map((s) => s['condition']).sort()).toEqual([
+      "[not(empty(parameters('jiraApiToken')))]",
       "[not(empty(parameters('jiraWebhookSecret')))]",
       "[not(empty(parameters('reviewSigningKey')))]",
+      "[not(empty(parameters('servicenowClientSecret')))]",
+      "[not(empty(parameters('servicenowPassword')))]",
       "[not(empty(parameters('standardWebhookSecret')))]",
     ]);
     const script = resource(kv(), 'Microsoft.Resources/deploymentScripts');
