@@ -77,6 +77,9 @@ param maxExpiryDays int = 365
 ])
 param defaultExemptionCategory string = 'Waiver'
 
+@description('Teams channels for review cards, as JSON: {"subscriptions":{"<subscription id>":"19:…@thread.tacv2"},"default":"19:…@thread.tacv2"} (docs/teams.md); empty: no channel cards.')
+param teamsChannelMap string = ''
+
 // The nightly sweep (docs/deploy.md, "Nightly sweep"). It runs at 02:00 UTC (SWEEP_SCHEDULE).
 @description('What the nightly sweep covers: ";"-separated subscription ids, or management group ids as /providers/Microsoft.Management/managementGroups/<id> (not both); empty for every subscription the identity can read. A management group needs Reader and the evaluation trigger role granted there by hand (docs/deploy.md).')
 param sweepScope string = ''
@@ -126,12 +129,15 @@ var tableNames = [
   'openrequestkeys'
   'sweepruns'
   'sweepfindings'
+  'teamsconversations'
+  'teamscards'
 ]
 // The first is the queue the role wait probes.
 var queueNames = [
   'exemption-notify'
   'exemption-apply'
   'exemption-sweep'
+  'exemption-teams'
 ]
 
 // The app wants endpoints without a trailing slash; environment() gives them with one.
@@ -242,6 +248,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepDeleteExpiredAfterDays: sweepDeleteExpiredAfterDays
     sweepDefenderLagHours: sweepDefenderLagHours
     sweepDigestTo: sweepDigestTo
+    teamsChannelMap: teamsChannelMap
     packageUri: packageUri
   }
   // Explicit, not only implied by outputs: these modules hold the identity's role assignments,

@@ -37,6 +37,7 @@ param sweepWarnDays string
 param sweepDeleteExpiredAfterDays int
 param sweepDefenderLagHours int
 param sweepDigestTo string
+param teamsChannelMap string
 @description('Public zip of the built app (npm run package); empty when azd deploys the code.')
 param packageUri string
 @description('Changes on every deployment so that the role wait runs each time.')
@@ -180,6 +181,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     WEBHOOK_SECRET_STANDARD: '@Microsoft.KeyVault(SecretUri=${standardWebhookSecretUri})'
     BOT_APP_ID: identityClientId
     BOT_TENANT_ID: identityTenantId
+    TEAMS_CHANNEL_MAP: teamsChannelMap
   }
 }
 

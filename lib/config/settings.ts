@@ -3,6 +3,7 @@ import { lazily, zod } from '../core/lazy-zod.js';
 import { optionalProp as optional } from '../core/optional.js';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-catalog.js';
 import { parseSweepScope, parseWarnDays, type SweepSettings } from './sweep-settings.js';
+import { checkOpenIdMetadataUrl, parseChannelMap, type TeamsSettings } from './teams-settings.js';
 
 type Raw = Readonly<Record<string, string | undefined>>;
 
@@ -35,6 +36,8 @@ export interface Settings {
   /** The stuck-request timer; the host reads the schedule itself, the code only the threshold. */
   readonly requeue: { readonly schedule: string; readonly stuckAfterMinutes: number };
   readonly sweep: SweepSettings;
+  /** Present when BOT_APP_ID is set: the Teams channel is on. */
+  readonly teams?: TeamsSettings;
 }
 
 export class SettingsError extends Error {
@@ -98,6 +101,8 @@ export function loadSettings(env: Raw): Settings {
   const emailSettings = emailFrom(v, problems);
   const sweepScope = parseSweepScope(v.SWEEP_SCOPE, problems);
   const warnDays = values.SWEEP_WARN_DAYS === undefined ? [] : parseWarnDays(v.SWEEP_WARN_DAYS, problems);
+  const channelMap = parseChannelMap(v.TEAMS_CHANNEL_MAP, problems);
+  if (v.BOT_OPENID_METADATA_URL) checkOpenIdMetadataUrl(v.BOT_OPENID_METADATA_URL, problems);
   if (problems.length > 0 || !storage || !emailSettings) throw new SettingsError(problems);
   return {
     storage,
@@ -125,6 +130,9 @@ export function loadSettings(env: Raw): Settings {
       schedule: v.SWEEP_SCHEDULE, scope: sweepScope, warnDays, deleteExpiredAfterDays: v.SWEEP_DELETE_EXPIRED_AFTER_DAYS,
       defenderLagHours: v.SWEEP_DEFENDER_LAG_HOURS, digestTo: v.SWEEP_DIGEST_TO,
     },
+    ...(v.BOT_APP_ID ? {
+      teams: { appId: v.BOT_APP_ID, ...optional('tenantId', v.BOT_TENANT_ID), channelMap, openIdMetadataUrl: v.BOT_OPENID_METADATA_URL },
+    } : {}),
   };
 }
 

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Client as ApiClient } from '@microsoft/teams.api';
+import type { IAdaptiveCard } from '@microsoft/teams.cards';
+import { channelFor, type TeamsChannelMap } from '../config/teams-settings.js';
+import type { Clock } from '../core/clock.js';
+import type { RequestEventMessage } from '../notify/request-event.js';
+import { isDecidable, latestExpiry } from '../requests/lifecycle.js';
+import type { ExemptionRequest } from '../requests/model.js';
+import type { RequestStore } from '../requests/ports/store.js';
+import type { SentCard, TeamsCardStore } from './card-store.js';
+import type { TeamsConversationStore } from './conversation-store.js';
+import { reviewCard, statusCard } from './review-card.js';
+
+export interface CardDeliveryDeps {
+  readonly clock: Clock;
+  readonly requests: RequestStore;
+  readonly cards: TeamsCardStore;
+  readonly conversations: TeamsConversationStore;
+  readonly connector: (serviceUrl: string) => ApiClient;
+  readonly channelMap: TeamsChannelMap;
+  readonly maxExpiryDays: number;
+  readonly warn: (message: string) => void;
+}
+
+/**
+ * One request event for Teams. `notified` posts the review card to the request's channel, once per
+ * request and conversation; every later event replaces the posted cards with the request's current
+ * state. A connector failure throws, so the queue delivers the event again; what was already done is
+ * remembered in the card table and not done twice.
+ */
+export async function deliverToTeams(deps: CardDeliveryDeps, message: RequestEventMessage): Promise<string> {
+  const stored = await deps.requests.get(message.requestId);
+  if (!stored) return 'request not found; nothing to show';
+  const request = stored.value;
+  if (message.event === 'notified') return postReviewCards(deps, request);
+  const cards = (await deps.cards.ofRequest(request.id)).filter((c) => c.activityId);
+  const card = statusCard(request, detailOf(message));
+  for (const c of cards) await send(deps, c, card);
+  return `${cards.length} card(s) updated (${message.event})`;
+}
+
+async function postReviewCards(deps: CardDeliveryDeps, request: ExemptionRequest): Promise<string> {
+  const channelId = channelFor(deps.channelMap, request.subscriptionId);
+  if (!channelId) return 'no Teams channel is mapped for this subscription';
+  const ref = await deps.conversations.find('channel', channelId);
+  if (!ref) {
+    deps.warn(`Teams: the app is not installed in channel ${channelId} (mapped for subscription ${request.subscriptionId}); no card was sent`);
+    return 'mapped channel has no installation';
+  }
+  const card = await deps.cards.claim({ requestId: request.id, conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, cardId: randomUUID() });
+  if (card.activityId) return 'card already sent';
+  const now = deps.clock.now();
+  // Decided before the card went out (on the page): show where it stands, with nothing left to click.
+  const content = isDecidable(request.state)
+    ? reviewCard(request, card, { today: now.toISOString().slice(0, 10), maxExpiresOn: latestExpiry(now, deps.maxExpiryDays).toISOString() })
+    : statusCard(request);
+  await send(deps, card, content);
+  return 'card sent';
+}
+
+async function send(deps: CardDeliveryDeps, card: SentCard, content: IAdaptiveCard): Promise<void> {
+  const activity = { type: 'message' as const, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }] };
+  const activities = deps.connector(card.serviceUrl).conversations.activities(card.conversationId);
+  if (card.activityId) {
+    await activities.update(card.activityId, activity as never);
+    return;
+  }
+  const created = await activities.create(activity as never);
+  await deps.cards.sent(card, created.id);
+}
+
+function detailOf(message: RequestEventMessage): string | undefined {
+  if (message.event === 'expiring' && message.thresholdDays !== undefined) return `Expires within ${message.thresholdDays} day(s).`;
+  if (message.event === 'revoked' && message.detail) return message.detail;
+  return undefined;
+}

@@ -1,0 +1,42 @@
+import type { TableClient } from '@azure/data-tables';
+
+/** Where the bot can post: captured from Teams' installationUpdate, the only time Teams tells us. */
+export interface ConversationRef {
+  readonly conversationId: string;
+  /** The connector URL Teams gave with the installation (checked against its signed token by the SDK). */
+  readonly serviceUrl: string;
+  readonly tenantId?: string;
+  readonly teamId?: string;
+  /** Who installed it (Entra object id). */
+  readonly installedBy: string;
+  readonly installedAt: string;
+}
+
+type Kind = 'channel' | 'personal';
+
+/**
+ * Conversation references in one table: partition "channel" keyed by channel conversation id, partition
+ * "personal" keyed by the installer's Entra object id (their 1:1 chat with the bot).
+ */
+export class TeamsConversationStore {
+  constructor(private readonly table: TableClient) {}
+
+  async save(kind: Kind, key: string, ref: ConversationRef): Promise<void> {
+    await this.table.upsertEntity({ partitionKey: kind, rowKey: key, ...ref }, 'Replace');
+  }
+
+  async find(kind: Kind, key: string): Promise<ConversationRef | undefined> {
+    try {
+      const e = await this.table.getEntity<Record<string, unknown>>(kind, key);
+      return {
+        conversationId: String(e['conversationId']), serviceUrl: String(e['serviceUrl']),
+        ...(typeof e['tenantId'] === 'string' ? { tenantId: e['tenantId'] } : {}),
+        ...(typeof e['teamId'] === 'string' ? { teamId: e['teamId'] } : {}),
+        installedBy: String(e['installedBy']), installedAt: String(e['installedAt']),
+      };
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+}
