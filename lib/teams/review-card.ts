@@ -78,10 +78,12 @@ function header(request: ExemptionRequest, headline: string) {
   ];
 }
 
+const MULTILINE = new Set(['justification', 'comment', 'error', 'detail']);
+
 function facts(list: readonly Fact[]) {
   return list.map((fact) => new Container(
     new TextBlock(fact.label, { weight: 'Bolder', wrap: true, spacing: 'Small' }),
-    literalBlock(typeof fact.value === 'string' ? [fact.value] : fact.value),
+    literalBlock(typeof fact.value === 'string' ? [fact.value] : fact.value, { multiline: MULTILINE.has(fact.key) }),
     ...(fact.note ? [literalBlock([fact.note], { subtle: true })] : []),
   ).withId(`fact-${fact.key}`));
 }
