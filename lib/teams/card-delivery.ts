@@ -8,7 +8,7 @@ import { isDecidable, latestExpiry } from '../requests/lifecycle.js';
 import type { ExemptionRequest } from '../requests/model.js';
 import type { RequestStore } from '../requests/ports/store.js';
 import type { SentCard, TeamsCardStore } from './card-store.js';
-import type { TeamsConversationStore } from './conversation-store.js';
+import type { ConversationRef, TeamsConversationStore } from './conversation-store.js';
 import { reviewCard, statusCard } from './review-card.js';
 
 export interface CardDeliveryDeps {
@@ -39,23 +39,34 @@ export async function deliverToTeams(deps: CardDeliveryDeps, message: RequestEve
   return `${cards.length} card(s) updated (${message.event})`;
 }
 
+/** The mapped channel, and each approver who installed the app personally: one card in each. */
 async function postReviewCards(deps: CardDeliveryDeps, request: ExemptionRequest): Promise<string> {
+  const places: ConversationRef[] = [];
   const channelId = channelFor(deps.channelMap, request.subscriptionId);
-  if (!channelId) return 'no Teams channel is mapped for this subscription';
-  const ref = await deps.conversations.find('channel', channelId);
-  if (!ref) {
-    deps.warn(`Teams: the app is not installed in channel ${channelId} (mapped for subscription ${request.subscriptionId}); no card was sent`);
-    return 'mapped channel has no installation';
+  if (channelId) {
+    const ref = await deps.conversations.find('channel', channelId);
+    if (ref) places.push(ref);
+    else deps.warn(`Teams: the app is not installed in channel ${channelId} (mapped for subscription ${request.subscriptionId}); no channel card was sent`);
   }
+  for (const approver of request.approvers) {
+    const ref = await deps.conversations.personalFor(approver);
+    if (ref && !places.some((p) => p.conversationId === ref.conversationId)) places.push(ref);
+  }
+  let sent = 0;
+  for (const ref of places) if (await postReviewCard(deps, request, ref)) sent++;
+  return places.length === 0 ? 'no Teams conversation to post to' : `${sent} card(s) sent, ${places.length - sent} already there`;
+}
+
+async function postReviewCard(deps: CardDeliveryDeps, request: ExemptionRequest, ref: ConversationRef): Promise<boolean> {
   const card = await deps.cards.claim({ requestId: request.id, conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, cardId: randomUUID() });
-  if (card.activityId) return 'card already sent';
+  if (card.activityId) return false;
   const now = deps.clock.now();
   // Decided before the card went out (on the page): show where it stands, with nothing left to click.
   const content = isDecidable(request.state)
     ? reviewCard(request, card, { today: now.toISOString().slice(0, 10), maxExpiresOn: latestExpiry(now, deps.maxExpiryDays).toISOString() })
     : statusCard(request);
   await send(deps, card, content);
-  return 'card sent';
+  return true;
 }
 
 async function send(deps: CardDeliveryDeps, card: SentCard, content: IAdaptiveCard): Promise<void> {

@@ -1,5 +1,6 @@
 import { CHANNEL_ID } from '../config/teams-settings.js';
 import { zod } from '../core/lazy-zod.js';
+import type { Client as ApiClient } from '@microsoft/teams.api';
 import type { TeamsConversationStore } from './conversation-store.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -10,7 +11,7 @@ function installationSchema() {
   const z = zod();
   return z.object({
     serviceUrl: z.url({ protocol: /^https$/ }),
-    from: z.object({ aadObjectId: z.string().regex(GUID) }),
+    from: z.object({ id: z.string().min(1).max(200), aadObjectId: z.string().regex(GUID) }),
     conversation: z.object({ id: z.string().max(500), conversationType: z.string().max(40) }),
     channelData: z.object({
       tenant: z.object({ id: z.string().regex(GUID) }).optional(),
@@ -27,7 +28,7 @@ export type InstallOutcome = 'channel' | 'personal' | 'ignored';
  * both the team's conversation and the channel chosen at installation get the reference, so
  * TEAMS_CHANNEL_MAP may name either; in a personal scope it is kept under the installer's object id.
  */
-export async function recordInstallation(store: TeamsConversationStore, activity: unknown, now: Date): Promise<InstallOutcome> {
+export async function recordInstallation(store: TeamsConversationStore, activity: unknown, connector: ApiClient, now: Date): Promise<InstallOutcome> {
   const parsed = installationSchema().safeParse(activity);
   if (!parsed.success) return 'ignored';
   const a = parsed.data;
@@ -40,6 +41,13 @@ export async function recordInstallation(store: TeamsConversationStore, activity
   };
   if (a.conversation.conversationType === 'personal' && PERSONAL_ID.test(a.conversation.id)) {
     await store.save('personal', ref.installedBy, { ...ref, conversationId: a.conversation.id });
+    // Approvers are named by e-mail; Teams' own member record (read as the bot) says which are this person's.
+    const member = await connector.conversations.members(a.conversation.id).getById(a.from.id);
+    if (member.aadObjectId?.toLowerCase() === ref.installedBy) {
+      for (const address of new Set([member.email, member.userPrincipalName].filter((v): v is string => typeof v === 'string' && v.includes('@')))) {
+        await store.saveIdentity(address, ref.installedBy);
+      }
+    }
     return 'personal';
   }
   if (a.conversation.conversationType !== 'channel') return 'ignored';

@@ -19,7 +19,7 @@ class FunctionHostAdapter implements IHttpServerAdapter {
 
 /** What the bot does with the activities it handles; the SDK has checked the caller's JWT first. */
 export interface TeamsHandlers {
-  installed(activity: any): Promise<void>;
+  installed(activity: any, connector: ApiClient): Promise<void>;
   /** Returns the adaptiveCard/action invoke response body. */
   cardAction(activity: any, connector: ApiClient): Promise<unknown>;
 }
@@ -54,8 +54,8 @@ export async function createTeamsBot(options: TeamsBotOptions): Promise<TeamsBot
     dangerouslyAllowUnauthenticatedRequests: false,
     logger: quietLogger(options.log),
   });
-  app.on('install.add', async ({ activity }) => {
-    await options.handlers.installed(activity);
+  app.on('install.add', async ({ activity, api }) => {
+    await options.handlers.installed(activity, api);
   });
   app.on('card.action', async ({ activity, api }) => options.handlers.cardAction(activity, api) as never);
   await app.initialize();

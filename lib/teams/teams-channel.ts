@@ -42,8 +42,8 @@ export async function createTeamsChannel(input: TeamsChannelInput): Promise<Team
       return token.token;
     },
     handlers: {
-      installed: async (activity) => {
-        const outcome = await recordInstallation(conversations, activity, input.clock.now());
+      installed: async (activity, connector) => {
+        const outcome = await recordInstallation(conversations, activity, connector, input.clock.now());
         if (outcome === 'ignored') warn('Teams: an installation the app cannot post to (not a channel or personal scope, or malformed) was ignored');
       },
       cardAction: async (activity, connector) => onCardAction({ ports: { ...(await input.ports()), warn }, settings: input.decide, cards }, activity, connector),

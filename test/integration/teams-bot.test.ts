@@ -23,7 +23,9 @@ describe('POST /api/messages: the Teams SDK behind the Functions host', () => {
     const { teams, users } = world;
     const res = await teams.post(world.endpoint, teams.installation({ conversationType: 'personal', conversationId: 'a:1personalchat-approver', from: users.approver }));
     expect(res.status).toBe(200);
-    expect(await world.conversationRow('personal', users.approver.aadObjectId)).toMatchObject({ conversationId: 'a:1personalchat-approver' });
+    expect(await world.conversationRow('personal', users.approver.aadObjectId)).toMatchObject({ conversationId: 'a:1personalchat-approver', serviceUrl: teams.serviceUrl });
+    // Found again by the e-mail approvers are named by, as Teams' member record gave it.
+    expect(teams.calls.some((c) => c.method === 'GET' && decodeURIComponent(c.path).endsWith(`/members/${users.approver.id}`) && c.status === 200)).toBe(true);
   });
 
   it.each(['missing', 'expired', 'wrong-key', 'wrong-audience'] as const)('a %s JWT gets 401 and nothing is stored', async (flaw) => {

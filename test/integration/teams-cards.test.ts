@@ -150,3 +150,23 @@ describe('who may click, and how often', () => {
     expect(message(cardConflict.html)).toBe(message(pageConflict.html));
   });
 });
+
+describe('1:1 cards', () => {
+  it('an approver who installed the app personally gets the card in their chat too; deciding there updates the channel\'s card', async () => {
+    const { teams, users } = world;
+    const chat = 'a:1personal-bob-approver';
+    expect((await teams.post(world.endpoint, teams.installation({ conversationType: 'personal', conversationId: chat, from: users.secondApprover }))).status).toBe(200);
+    const { id } = await notified();
+    const channelCard = await world.cardFor(id);
+    const personal = await eventually(async () => teams.activities(chat).find((a) => JSON.stringify(a.activity).includes(id)), 'the 1:1 card');
+    const data = cardOf(personal.activity).actions.find((a: any) => a.verb === 'approve').data;
+    expect(data.cardId).not.toBe(cardOf(channelCard.activity).actions[0].data.cardId);
+    const res = await teams.post(world.endpoint, teams.cardAction({ conversationId: chat, conversationType: 'personal', activityId: personal.id, from: users.secondApprover, verb: 'approve', data }));
+    expect(JSON.stringify(res.json.value)).toContain('Exemption request: approved');
+    expect((await world.app.waitForState(id, ['approved', 'applying', 'applied'])).decision.by).toBe(users.secondApprover.email);
+    await eventually(async () => {
+      const latest = teams.activities(CHANNEL).find((a) => a.id === channelCard.id)!;
+      return latest.versions.length > 1 && !JSON.stringify(latest.activity).includes('Action.Execute') ? true : undefined;
+    }, 'the channel card to show the decision');
+  });
+});

@@ -34,7 +34,7 @@ it('a repeated "notified" event posts no second card', async () => {
   const { id } = await notifiedRequest(world.app, { resourceId: SEED.resources.storageData, policyAssignmentId: SEED.assignments.mcsbProduction, policyDefinitionReferenceIds: [SEED.mcsbReferenceIds.secureTransfer] });
   await world.cardFor(id);
   await new QueueClient(world.app.azurite.connectionString, STORAGE_NAMES.teamsQueue).sendMessage(JSON.stringify({ kind: 'request-event', requestId: id, event: 'notified' }));
-  await eventually(async () => (world.app.logs.some((l) => l.includes(`request ${id} (notified): card already sent`)) ? true : undefined), 'the repeated event to be handled');
+  await eventually(async () => (world.app.logs.some((l) => l.includes(`request ${id} (notified): 0 card(s) sent, 1 already there`)) ? true : undefined), 'the repeated event to be handled');
   expect(cardsOf(id)).toHaveLength(1);
 });
 
