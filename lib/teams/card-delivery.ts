@@ -34,7 +34,9 @@ export async function deliverToTeams(deps: CardDeliveryDeps, message: RequestEve
   const request = stored.value;
   if (message.event === 'notified') return postReviewCards(deps, request);
   const cards = (await deps.cards.ofRequest(request.id)).filter((c) => c.activityId);
-  const card = statusCard(request, detailOf(message));
+  // The sweep's events say what it saw, even before (or without) the request's own state following.
+  const seen = message.event === 'expiring' || message.event === 'expired' || message.event === 'revoked' || message.event === 'removed' ? message.event : request.state;
+  const card = statusCard(request, detailOf(message), seen);
   for (const c of cards) await send(deps, c, card);
   return `${cards.length} card(s) updated (${message.event})`;
 }

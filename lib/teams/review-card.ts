@@ -49,8 +49,8 @@ const HEADLINES: Partial<Record<ExemptionRequest['state'], string>> = {
 };
 
 /** The card that replaces the review card once the request has moved on: no inputs, no buttons. */
-export function statusCard(request: ExemptionRequest, detail?: string): IAdaptiveCard {
-  const headline = HEADLINES[request.state] ?? `Exemption request: ${request.state}`;
+export function statusCard(request: ExemptionRequest, detail?: string, state: ExemptionRequest['state'] = request.state): IAdaptiveCard {
+  const headline = HEADLINES[state] ?? `Exemption request: ${state}`;
   const verb = request.decision?.outcome === 'rejected' ? 'Rejected' : 'Approved';
   const extra: Fact[] = [];
   if (request.exemptions.length > 0) extra.push({ key: 'exemptions', label: 'Exemptions', value: request.exemptions.map((e) => e.id) });

@@ -56,3 +56,24 @@ it('an approval that Azure refuses replaces the card with "failed" and the ARM e
     world.app.sim.faults.clear();
   }
 });
+
+it('the sweep\'s events replace the card in place: expiring (with the threshold), then revoked (with what the sweep saw)', async () => {
+  const { id } = await notifiedRequest(world.app, { resourceId: SEED.resources.storageProd, policyAssignmentId: SEED.assignments.mcsbProduction, policyDefinitionReferenceIds: [SEED.mcsbReferenceIds.jit] });
+  const sent = await world.cardFor(id);
+  const data = cardOf(sent.activity).actions.find((a: any) => a.verb === 'approve').data;
+  await world.teams.post(world.endpoint, world.teams.cardAction({ conversationId: CHANNEL, activityId: sent.id, from: world.users.approver, verb: 'approve', data }));
+  await world.app.waitForState(id, ['applied']);
+  const queue = new QueueClient(world.app.azurite.connectionString, STORAGE_NAMES.teamsQueue);
+  const cardSays = (text: string) => eventually(async () => {
+    const latest = world.teams.activities(CHANNEL).find((a) => a.id === sent.id)!;
+    return JSON.stringify(latest.activity).includes(text) ? latest : undefined;
+  }, `the card to say ${text}`);
+  // What FanOutSweepNotices enqueues (see its unit tests).
+  await queue.sendMessage(JSON.stringify({ kind: 'request-event', requestId: id, event: 'expiring', thresholdDays: 7 }));
+  const expiring = await cardSays('Exemption: expiring soon');
+  expect(JSON.stringify(expiring.activity)).toContain('Expires within 7 day(s).');
+  await queue.sendMessage(JSON.stringify({ kind: 'request-event', requestId: id, event: 'revoked', detail: 'the exemption was deleted outside the broker' }));
+  const revoked = await cardSays('gone from Azure');
+  expect(JSON.stringify(revoked.activity)).toContain('the exemption was deleted outside the broker');
+  expect(world.teams.activities(CHANNEL).filter((a) => JSON.stringify(a.activity).includes(id))).toHaveLength(1);
+});
