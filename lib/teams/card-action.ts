@@ -54,8 +54,9 @@ const say = (text: string): ActionResponse => ({ statusCode: 200, type: 'applica
 export async function onCardAction(deps: CardActionDeps, activity: unknown, connector: ApiClient): Promise<ActionResponse> {
   const parsed = clickSchema().safeParse(activity);
   if (!parsed.success) return say('This card action could not be read. Nothing was changed.');
-  const { from, conversation, value: { action } } = parsed.data;
+  const { from, value: { action } } = parsed.data;
   const { requestId, cardId, ...choice } = action.data;
+  const conversation = { id: threadRoot(parsed.data.conversation.id) };
 
   const card = await deps.cards.get(requestId, conversation.id);
   if (!card || card.cardId !== cardId) return say('This card was not sent here by the exemption broker. Nothing was changed.');
@@ -84,6 +85,11 @@ export async function onCardAction(deps: CardActionDeps, activity: unknown, conn
   });
   if (result.kind === 'refused') return say(refusalText(result.reason));
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: statusCard(result.request) };
+}
+
+/** A click in a channel names the message's thread ("<channel id>;messageid=<id>"); cards are kept by channel. */
+function threadRoot(conversationId: string): string {
+  return /^([^;]+);messageid=\d+$/.exec(conversationId)?.[1] ?? conversationId;
 }
 
 function definedOnly<T extends object>(value: T): T {

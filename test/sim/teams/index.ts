@@ -168,8 +168,10 @@ export async function startTeamsSim(options: { botAppId: string; tenantId: strin
       };
     },
     cardAction({ conversationId, activityId, from, verb, data, conversationType = 'channel' }) {
+      // In a channel, Teams names the thread of the clicked message: "<channel id>;messageid=<root id>".
+      const conversation = conversationType === 'channel' ? `${conversationId};messageid=${activityId}` : conversationId;
       return {
-        ...base(conversationId, conversationType, from), type: 'invoke', name: 'adaptiveCard/action', replyToId: activityId,
+        ...base(conversation, conversationType, from), type: 'invoke', name: 'adaptiveCard/action', replyToId: activityId,
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
       };
     },
