@@ -1,4 +1,4 @@
-import type { Client as ApiClient } from '@microsoft/teams.api';
+import type { AdaptiveCardActionCardResponse, AdaptiveCardActionMessageResponse, Client as ApiClient } from '@microsoft/teams.api';
 import { zod } from '../core/lazy-zod.js';
 import { decide, standing, type DecideSettings, type Refusal } from '../requests/decision-service.js';
 import { sameIdentity } from '../requests/identity.js';
@@ -38,10 +38,8 @@ export interface CardActionDeps {
   readonly cards: TeamsCardStore;
 }
 
-/** The invoke answers Teams understands: replace the card, or say something and leave it. */
-type ActionResponse =
-  | { statusCode: 200; type: 'application/vnd.microsoft.card.adaptive'; value: unknown }
-  | { statusCode: 200; type: 'application/vnd.microsoft.activity.message'; value: string };
+/** The invoke answers used here: replace the card, or say something and leave it. */
+export type ActionResponse = AdaptiveCardActionCardResponse | AdaptiveCardActionMessageResponse;
 
 const say = (text: string): ActionResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text });
 

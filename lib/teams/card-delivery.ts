@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Client as ApiClient } from '@microsoft/teams.api';
+import { MessageActivityInput, type Client as ApiClient } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import { channelFor, type TeamsChannelMap } from '../config/teams-settings.js';
 import type { Clock } from '../core/clock.js';
@@ -72,13 +72,13 @@ async function postReviewCard(deps: CardDeliveryDeps, request: ExemptionRequest,
 }
 
 async function send(deps: CardDeliveryDeps, card: SentCard, content: IAdaptiveCard): Promise<void> {
-  const activity = { type: 'message' as const, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }] };
+  const activity = new MessageActivityInput().addCard('adaptive', content);
   const activities = deps.connector(card.serviceUrl).conversations.activities(card.conversationId);
   if (card.activityId) {
-    await activities.update(card.activityId, activity as never);
+    await activities.update(card.activityId, activity);
     return;
   }
-  const created = await activities.create(activity as never);
+  const created = await activities.create(activity);
   await deps.cards.sent(card, created.id);
 }
 

@@ -1,4 +1,4 @@
-import type { Client as ApiClient } from '@microsoft/teams.api';
+import type { AdaptiveCardActionResponse, Client as ApiClient } from '@microsoft/teams.api';
 import type { HttpRouteHandler, IHttpServerAdapter, IHttpServerRequest, IHttpServerResponse } from '@microsoft/teams.apps';
 import type { TeamsSettings } from '../config/teams-settings.js';
 
@@ -21,7 +21,7 @@ class FunctionHostAdapter implements IHttpServerAdapter {
 export interface TeamsHandlers {
   installed(activity: any, connector: ApiClient): Promise<void>;
   /** Returns the adaptiveCard/action invoke response body. */
-  cardAction(activity: any, connector: ApiClient): Promise<unknown>;
+  cardAction(activity: any, connector: ApiClient): Promise<AdaptiveCardActionResponse>;
 }
 
 export interface TeamsBot {
@@ -57,7 +57,7 @@ export async function createTeamsBot(options: TeamsBotOptions): Promise<TeamsBot
   app.on('install.add', async ({ activity, api }) => {
     await options.handlers.installed(activity, api);
   });
-  app.on('card.action', async ({ activity, api }) => options.handlers.cardAction(activity, api) as never);
+  app.on('card.action', async ({ activity, api }) => options.handlers.cardAction(activity, api));
   await app.initialize();
   const handler = adapter.handler;
   if (!handler) throw new Error(`the Teams SDK registered no handler for ${MESSAGING_ENDPOINT}`);
