@@ -29,6 +29,14 @@ export class TeamsConversationStore {
     await this.table.upsertEntity({ partitionKey: kind, rowKey: key, ...ref }, 'Replace');
   }
 
+  async remove(kind: Kind, key: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(kind, key);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+
   async saveIdentity(address: string, aadObjectId: string): Promise<void> {
     await this.table.upsertEntity({ partitionKey: 'identity', rowKey: identityKey(address), aadObjectId }, 'Replace');
   }

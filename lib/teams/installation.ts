@@ -55,3 +55,20 @@ export async function recordInstallation(store: TeamsConversationStore, activity
   for (const id of channels) await store.save('channel', id, { ...ref, conversationId: id });
   return channels.size > 0 ? 'channel' : 'ignored';
 }
+
+/**
+ * The app was removed from a team or a chat: forget where it was, so no card is sent into a conversation
+ * the bot can no longer post to (the connector would refuse, and the queue would retry in vain).
+ */
+export async function recordRemoval(store: TeamsConversationStore, activity: unknown): Promise<InstallOutcome> {
+  const parsed = installationSchema().safeParse(activity);
+  if (!parsed.success) return 'ignored';
+  const a = parsed.data;
+  if (a.conversation.conversationType === 'personal') {
+    await store.remove('personal', a.from.aadObjectId.toLowerCase());
+    return 'personal';
+  }
+  if (a.conversation.conversationType !== 'channel') return 'ignored';
+  for (const id of [a.conversation.id, a.channelData?.settings?.selectedChannel?.id]) if (id && CHANNEL_ID.test(id)) await store.remove('channel', id);
+  return 'channel';
+}

@@ -20,6 +20,7 @@ class FunctionHostAdapter implements IHttpServerAdapter {
 /** What the bot does with the activities it handles; the SDK has checked the caller's JWT first. */
 export interface TeamsHandlers {
   installed(activity: any, connector: ApiClient): Promise<void>;
+  removed(activity: any): Promise<void>;
   /** Returns the adaptiveCard/action invoke response body. */
   cardAction(activity: any, connector: ApiClient): Promise<AdaptiveCardActionResponse>;
 }
@@ -56,6 +57,9 @@ export async function createTeamsBot(options: TeamsBotOptions): Promise<TeamsBot
   });
   app.on('install.add', async ({ activity, api }) => {
     await options.handlers.installed(activity, api);
+  });
+  app.on('install.remove', async ({ activity }) => {
+    await options.handlers.removed(activity);
   });
   app.on('card.action', async ({ activity, api }) => options.handlers.cardAction(activity, api));
   await app.initialize();

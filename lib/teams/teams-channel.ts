@@ -9,7 +9,7 @@ import { onCardAction } from './card-action.js';
 import { deliverToTeams } from './card-delivery.js';
 import { TeamsCardStore } from './card-store.js';
 import { TeamsConversationStore } from './conversation-store.js';
-import { recordInstallation } from './installation.js';
+import { recordInstallation, recordRemoval } from './installation.js';
 import { createTeamsBot, type TeamsBot } from './teams-bot.js';
 
 /** The Teams channel: the bot behind POST /api/messages, and the worker side that posts and updates cards. */
@@ -45,6 +45,9 @@ export async function createTeamsChannel(input: TeamsChannelInput): Promise<Team
       installed: async (activity, connector) => {
         const outcome = await recordInstallation(conversations, activity, connector, input.clock.now());
         if (outcome === 'ignored') warn('Teams: an installation the app cannot post to (not a channel or personal scope, or malformed) was ignored');
+      },
+      removed: async (activity) => {
+        await recordRemoval(conversations, activity);
       },
       cardAction: async (activity, connector) => onCardAction({ ports: { ...(await input.ports()), warn }, settings: input.decide, cards }, activity, connector),
     },

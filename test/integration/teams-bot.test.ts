@@ -28,6 +28,28 @@ describe('POST /api/messages: the Teams SDK behind the Functions host', () => {
     expect(teams.calls.some((c) => c.method === 'GET' && decodeURIComponent(c.path).endsWith(`/members/${users.approver.id}`) && c.status === 200)).toBe(true);
   });
 
+  it('removing the app from a channel forgets the reference', async () => {
+    const { teams, users } = world;
+    const channel = '19:removedlater@thread.tacv2';
+    await teams.post(world.endpoint, teams.installation({ conversationType: 'channel', conversationId: channel, from: users.admin }));
+    expect(await world.conversationRow('channel', channel)).toBeDefined();
+    const res = await teams.post(world.endpoint, teams.installation({ conversationType: 'channel', conversationId: channel, from: users.admin, action: 'remove' }));
+    expect(res.status).toBe(200);
+    expect(await world.conversationRow('channel', channel)).toBeUndefined();
+  });
+
+  it.each([
+    '19:x@thread.tacv2/../../v3/conversations/19:other@thread.tacv2',
+    '19:x@thread.tacv2?evil=1',
+    '19:x%2F..@thread.tacv2',
+  ])('a signed installation whose conversation id could leave its URL segment (%s) is not stored', async (channel) => {
+    const { teams, users } = world;
+    const before = await world.storedConversations();
+    const res = await teams.post(world.endpoint, teams.installation({ conversationType: 'channel', conversationId: channel, from: users.admin }));
+    expect(res.status).toBe(200);
+    expect(await world.storedConversations()).toEqual(before);
+  });
+
   it.each(['missing', 'expired', 'wrong-key', 'wrong-audience'] as const)('a %s JWT gets 401 and nothing is stored', async (flaw) => {
     const { teams, users } = world;
     const channel = `19:${flaw.replace('-', '')}channel@thread.tacv2`;

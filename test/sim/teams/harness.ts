@@ -18,6 +18,8 @@ export interface TeamsWorld {
   /** The review card the channel got for a request. */
   cardFor(requestId: string): Promise<SentActivity>;
   conversationRow(kind: 'channel' | 'personal', key: string): Promise<Record<string, unknown> | undefined>;
+  /** Every stored conversation reference, as "partition/conversation id". */
+  storedConversations(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,11 @@ export async function startTeamsWorld(extraEnv: Record<string, string> = {}): Pr
         if ((error as { statusCode?: number }).statusCode === 404) return undefined;
         throw error;
       }
+    },
+    async storedConversations() {
+      const rows: string[] = [];
+      for await (const e of conversations.listEntities<Record<string, unknown>>()) rows.push(`${e.partitionKey}/${String(e['conversationId'] ?? e['aadObjectId'])}`);
+      return rows.sort();
     },
     async close() {
       await app.close();

@@ -55,7 +55,7 @@ export interface TeamsSim {
   addUser(user: Partial<TeamsUser> & Pick<TeamsUser, 'email'>): TeamsUser;
   /** The next `count` connector calls answer `status` (an outage); the token documents stay up. */
   failConnector(count: number, status?: number): void;
-  installation(options: { conversationType: 'channel' | 'personal'; conversationId: string; from: TeamsUser; teamId?: string }): any;
+  installation(options: { conversationType: 'channel' | 'personal'; conversationId: string; from: TeamsUser; teamId?: string; action?: 'add' | 'remove' }): any;
   cardAction(options: { conversationId: string; activityId: string; from: TeamsUser; verb: string; data: Record<string, unknown>; conversationType?: 'channel' | 'personal' }): any;
   /** Posts an activity to the bot's endpoint as Teams would: JSON, with a signed JWT unless `flaw` says otherwise. */
   post(endpoint: string, activity: unknown, flaw?: TokenFlaw): Promise<{ status: number; json: any }>;
@@ -157,10 +157,10 @@ export async function startTeamsSim(options: { botAppId: string; tenantId: strin
     failConnector(count, status = 503) {
       outage = { remaining: count, status };
     },
-    installation({ conversationType, conversationId, from, teamId }) {
+    installation({ conversationType, conversationId, from, teamId, action = 'add' }) {
       const activity = base(conversationId, conversationType, from);
       return {
-        ...activity, type: 'installationUpdate', action: 'add',
+        ...activity, type: 'installationUpdate', action,
         channelData: {
           ...activity.channelData,
           ...(conversationType === 'channel' ? { team: { id: teamId ?? conversationId, name: 'Security' }, settings: { selectedChannel: { id: conversationId } } } : {}),
