@@ -165,7 +165,7 @@ export const SETTINGS = {
   },
   BOT_OPENID_METADATA_URL: {
     kind: 'url', default: 'https://login.botframework.com/v1/.well-known/openidconfiguration', sample: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
-    doc: 'Where the keys that sign Teams\' activities are published. Only tests change it (to the simulated Bot Framework); never set it in Azure: whoever controls this URL can act as Teams. Must be https and end in /openidconfiguration.',
+    doc: 'Where the keys that sign Teams\' activities are published. Only tests change it (to the simulated Bot Framework); whoever controls this URL can act as Teams, so on App Service any other value stops the app. Must be https and end in /openidconfiguration.',
   },
 } as const satisfies Record<string, SettingSpec>;
 

@@ -102,7 +102,7 @@ export function loadSettings(env: Raw): Settings {
   const sweepScope = parseSweepScope(v.SWEEP_SCOPE, problems);
   const warnDays = values.SWEEP_WARN_DAYS === undefined ? [] : parseWarnDays(v.SWEEP_WARN_DAYS, problems);
   const channelMap = parseChannelMap(v.TEAMS_CHANNEL_MAP, problems);
-  if (v.BOT_OPENID_METADATA_URL) checkOpenIdMetadataUrl(v.BOT_OPENID_METADATA_URL, problems);
+  if (v.BOT_OPENID_METADATA_URL) checkOpenIdMetadataUrl(v.BOT_OPENID_METADATA_URL, env, problems);
   if (problems.length > 0 || !storage || !emailSettings) throw new SettingsError(problems);
   return {
     storage,

@@ -50,10 +50,18 @@ export function parseChannelMap(raw: string | undefined, problems: string[]): Te
   return { subscriptions, ...(parsed.data.default ? { default: parsed.data.default } : {}) };
 }
 
-/** The metadata URL decides whom the app believes to be Teams: https only, and the Bot Framework's shape. */
-export function checkOpenIdMetadataUrl(url: string, problems: string[]): void {
+export const BOT_FRAMEWORK_OPENID_METADATA = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
+
+/**
+ * The metadata URL decides whom the app believes to be Teams: https only, in the Bot Framework's shape,
+ * and on App Service (which sets WEBSITE_INSTANCE_ID on every instance) nothing but the Bot Framework's
+ * own: the override exists for the simulated Bot Framework of the tests and the demo.
+ */
+export function checkOpenIdMetadataUrl(url: string, env: Readonly<Record<string, string | undefined>>, problems: string[]): void {
   if (!url.startsWith('https://') || !url.endsWith('/openidconfiguration')) {
     problems.push(`BOT_OPENID_METADATA_URL = "${url.slice(0, 200)}": must be an https URL ending in /openidconfiguration`);
+  } else if (env['WEBSITE_INSTANCE_ID'] && url !== BOT_FRAMEWORK_OPENID_METADATA) {
+    problems.push(`BOT_OPENID_METADATA_URL = "${url.slice(0, 200)}": only tests may change it; in Azure remove the setting (the Bot Framework's ${BOT_FRAMEWORK_OPENID_METADATA} is used)`);
   }
 }
 

@@ -49,4 +49,11 @@ describe('BOT_OPENID_METADATA_URL', () => {
   ])('refuses %s: who controls it can act as Teams', (url) => {
     expect(problemsOf({ BOT_APP_ID: SUB, BOT_OPENID_METADATA_URL: url }).join('\n')).toMatch(/BOT_OPENID_METADATA_URL = .*https URL ending in \/openidconfiguration/);
   });
+
+  it('accepts another https issuer only outside App Service (tests, the demo)', () => {
+    const sim = 'https://127.0.0.1:4443/v1/.well-known/openidconfiguration';
+    expect(loadSettings({ ...base, BOT_APP_ID: SUB, BOT_OPENID_METADATA_URL: sim }).teams?.openIdMetadataUrl).toBe(sim);
+    expect(problemsOf({ BOT_APP_ID: SUB, BOT_OPENID_METADATA_URL: sim, WEBSITE_INSTANCE_ID: 'abc123' }).join('\n')).toMatch(/only tests may change it/);
+    expect(problemsOf({ BOT_APP_ID: SUB, WEBSITE_INSTANCE_ID: 'abc123' })).toEqual([]);
+  });
 });
