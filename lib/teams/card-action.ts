@@ -80,6 +80,8 @@ export async function onCardAction(deps: CardActionDeps, activity: unknown, conn
 
   const result = await decide(deps.ports, deps.settings, {
     requestId, approver, channel: 'teams', credentialId: `teams-card:${cardId}`, outcome: action.verb, ...definedOnly(choice),
+    // Kept with the card when it was sent, never taken from the click.
+    ...(card.reviewed ? { reviewed: card.reviewed } : {}),
   });
   if (result.kind === 'refused') return say(refusalText(result.reason));
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: statusCard(result.request) };

@@ -7,6 +7,7 @@ import type { RequestEventMessage } from '../notify/request-event.js';
 import { isDecidable, latestExpiry } from '../requests/lifecycle.js';
 import type { ExemptionRequest } from '../requests/model.js';
 import type { RequestStore } from '../requests/ports/store.js';
+import { reviewDigest } from '../requests/write-guard.js';
 import type { SentCard, TeamsCardStore } from './card-store.js';
 import type { ConversationRef, TeamsConversationStore } from './conversation-store.js';
 import { reviewCard, statusCard } from './review-card.js';
@@ -60,7 +61,9 @@ async function postReviewCards(deps: CardDeliveryDeps, request: ExemptionRequest
 }
 
 async function postReviewCard(deps: CardDeliveryDeps, request: ExemptionRequest, ref: ConversationRef): Promise<boolean> {
-  const card = await deps.cards.claim({ requestId: request.id, conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, cardId: randomUUID() });
+  const card = await deps.cards.claim({
+    requestId: request.id, conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, cardId: randomUUID(), reviewed: reviewDigest(request.targets),
+  });
   if (card.activityId) return false;
   const now = deps.clock.now();
   // Decided before the card went out (on the page): show where it stands, with nothing left to click.

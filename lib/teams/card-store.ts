@@ -8,6 +8,8 @@ export interface SentCard {
   readonly serviceUrl: string;
   /** The card's own id: the single-use credential a click on it carries into `decide`. */
   readonly cardId: string;
+  /** reviewDigest of the targets the card shows: a click approves exactly those, as on the page. */
+  readonly reviewed?: string;
   /** Set once the connector accepted the card; later events update this activity. */
   readonly activityId?: string;
 }
@@ -59,6 +61,7 @@ function rowKey(conversationId: string): string {
 function toCard(e: Record<string, unknown>): SentCard {
   return {
     requestId: String(e['requestId']), conversationId: String(e['conversationId']), serviceUrl: String(e['serviceUrl']), cardId: String(e['cardId']),
+    ...(typeof e['reviewed'] === 'string' ? { reviewed: e['reviewed'] } : {}),
     ...(typeof e['activityId'] === 'string' ? { activityId: e['activityId'] } : {}),
   };
 }

@@ -1,4 +1,7 @@
+import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORAGE_NAMES } from '../../lib/config/settings-catalog.js';
+import { fromRequestEntity, toRequestEntity } from '../../lib/store/table-entities.js';
 import { SEED } from '../sim/seed-ids.js';
 import { CHANNEL, cardOf, startTeamsWorld, textsIn, type TeamsWorld } from '../sim/teams/harness.js';
 import { printHostLogOnFailure } from '../support/app-under-test.js';
@@ -17,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => world?.close());
 
 let sequence = 0;
-const REFERENCES = [SEED.mcsbReferenceIds.secureTransfer, SEED.mcsbReferenceIds.jit, SEED.mcsbReferenceIds.systemUpdates];
+const REFERENCES = [SEED.mcsbReferenceIds.secureTransfer, SEED.mcsbReferenceIds.jit, SEED.mcsbReferenceIds.systemUpdates, SEED.mcsbReferenceIds.storageNetwork];
 const RESOURCES = [SEED.resources.storageProd, SEED.resources.storageData, SEED.resources.vmProd];
 
 /** A notified request on the production subscription, each on its own resource and reference id. */
@@ -99,6 +102,21 @@ describe('who may click, and how often', () => {
       expect(await auditOf(id)).toEqual(before);
       expect(world.teams.activities(CHANNEL).find((a) => a.id === sent.id)!.versions).toHaveLength(1);
     });
+
+  it('a request whose targets changed after its card was sent is not decided: what is approved is what the card showed', async () => {
+    const { id } = await notified();
+    const sent = await world.cardFor(id);
+    // Someone with write access to the table widens the scope to the resource group after the card went out.
+    const table = TableClient.fromConnectionString(world.app.azurite.connectionString, STORAGE_NAMES.requestsTable, { allowInsecureConnection: true });
+    const row = await table.getEntity<Record<string, unknown>>(id, 'request');
+    const stored = fromRequestEntity(row);
+    const widened = stored.targets.map((t) => ({ ...t, resourceId: t.resourceId.slice(0, t.resourceId.indexOf('/providers/')) }));
+    await table.updateEntity(toRequestEntity({ ...stored, targets: widened }), 'Replace', { etag: row.etag });
+    const data = cardOf(sent.activity).actions.find((a: any) => a.verb === 'approve').data;
+    const res = await click(sent.id, 'approver', 'approve', data);
+    expect(res.json.value).toContain('changed since the card was sent');
+    expect((await world.app.get(`/api/exemption-requests/${id}`)).json.state).toBe('notified');
+  });
 
   it('a card id the broker did not send for this request decides nothing', async () => {
     const { id } = await notified();
