@@ -61,16 +61,21 @@ async function postReviewCards(deps: CardDeliveryDeps, request: ExemptionRequest
 }
 
 async function postReviewCard(deps: CardDeliveryDeps, request: ExemptionRequest, ref: ConversationRef): Promise<boolean> {
-  const card = await deps.cards.claim({
-    requestId: request.id, conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, cardId: randomUUID(), reviewed: reviewDigest(request.targets),
-  });
-  if (card.activityId) return false;
   const now = deps.clock.now();
+  const { card, ours } = await deps.cards.claim({
+    requestId: request.id, conversationId: ref.conversationId, serviceUrl: ref.serviceUrl, cardId: randomUUID(), reviewed: reviewDigest(request.targets),
+  }, now);
+  if (!ours) return false;
   // Decided before the card went out (on the page): show where it stands, with nothing left to click.
   const content = isDecidable(request.state)
     ? reviewCard(request, card, { today: now.toISOString().slice(0, 10), maxExpiresOn: latestExpiry(now, deps.maxExpiryDays).toISOString() })
     : statusCard(request);
-  await send(deps, card, content);
+  try {
+    await send(deps, card, content);
+  } catch (error) {
+    await deps.cards.release(card);
+    throw error;
+  }
   return true;
 }
 
