@@ -77,6 +77,9 @@ param maxExpiryDays int = 365
 ])
 param defaultExemptionCategory string = 'Waiver'
 
+@description('Teams channels for review cards, as JSON: {"subscriptions":{"<subscription id>":"19:…@thread.tacv2"},"default":"19:…@thread.tacv2"} (docs/teams.md); empty: no channel cards.')
+param teamsChannelMap string = ''
+
 // The nightly sweep (docs/deploy.md, "Nightly sweep"). It runs at 02:00 UTC (SWEEP_SCHEDULE).
 @description('What the nightly sweep covers: ";"-separated subscription ids, or management group ids as /providers/Microsoft.Management/managementGroups/<id> (not both); empty for every subscription the identity can read. A management group needs Reader and the evaluation trigger role granted there by hand (docs/deploy.md).')
 param sweepScope string = ''
@@ -148,6 +151,8 @@ var tableNames = [
   'sweepruns'
   'sweepfindings'
   'ticketlinks'
+  'teamsconversations'
+  'teamscards'
 ]
 // The first is the queue the role wait probes.
 var queueNames = [
@@ -155,6 +160,7 @@ var queueNames = [
   'exemption-apply'
   'exemption-sweep'
   'exemption-tickets'
+  'exemption-teams'
 ]
 
 // The app wants endpoints without a trailing slash; environment() gives them with one.
@@ -277,6 +283,7 @@ module functionApp 'modules/functionapp.bicep' = {
     servicenowInstanceUrl: servicenowInstanceUrl
     servicenowUser: servicenowUser
     servicenowClientId: servicenowClientId
+    teamsChannelMap: teamsChannelMap
     packageUri: packageUri
   }
   // Explicit, not only implied by outputs: these modules hold the identity's role assignments,

@@ -5,7 +5,7 @@ import { loadSettings, type Settings } from './config/settings.js';
 import { STORAGE_NAMES } from './config/settings-catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Mailer } from './notify/mailer.js';
-import type { RequestEventOutbox } from './notify/request-event.js';
+import type { RequestEventMessage, RequestEventOutbox } from './notify/request-event.js';
 import type { Notifier } from './requests/ports/notifier.js';
 import type { ApplyMessage, NotifyMessage, WorkQueue } from './requests/ports/work-queue.js';
 import type { RequestPorts } from './requests/ports.js';
@@ -18,6 +18,7 @@ import type { TicketStore } from './tickets/ticket-store.js';
 import type { TicketWriter } from './tickets/ticket-writer.js';
 import type { TicketsMessage } from './tickets/tickets-message.js';
 import type { TicketSource } from './tickets/mapping.js';
+import type { TeamsChannel } from './teams/teams-channel.js';
 
 export interface AppOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -48,6 +49,8 @@ export interface AppServices {
   ticketsQueue(): Promise<WorkQueue<TicketsMessage>>;
   /** A writer per ticket system whose outbound settings are given. */
   ticketWriters(): Promise<Partial<Record<TicketSource, TicketWriter>>>;
+  /** The Teams bot and card delivery; only when BOT_APP_ID is set (loads the Teams SDK). */
+  teams(): Promise<TeamsChannel>;
 }
 
 let current: AppServices | undefined;
@@ -133,7 +136,9 @@ export function createServices(options: AppOptions = {}): AppServices {
     return new RetryingMailer(new AcsMailer(settings.email.endpoint, await credential(), settings.email.from), retry);
   });
   // The channels beyond e-mail that the settings turn on; each drains its own queue of request events.
+  const teamsQueue = queue<RequestEventMessage>(STORAGE_NAMES.teamsQueue);
   const outboxes = once(async (): Promise<readonly RequestEventOutbox[]> => [
+    ...(settings.teams ? [{ channel: 'teams', send: async (message: RequestEventMessage) => (await teamsQueue()).send(message) }] : []),
     ...(settings.tickets.jira || settings.tickets.servicenow ? [new (await import('./tickets/ticket-outbox.js')).TicketOutbox(await ticketsQueue())] : []),
   ]);
   const notifier = once(async (): Promise<Notifier> => {
@@ -157,6 +162,23 @@ export function createServices(options: AppOptions = {}): AppServices {
   const notifyQueue = queue<NotifyMessage>(STORAGE_NAMES.notifyQueue);
   const applyQueue = queue<ApplyMessage>(STORAGE_NAMES.applyQueue);
   const sweepQueue = queue<SweepMessage>(STORAGE_NAMES.sweepQueue);
+  const ports = async (): Promise<RequestPorts> => {
+    const [s, a, m, n, q] = await Promise.all([store(), arm(), notifier(), notifyQueue(), applyQueue()]);
+    return { clock, store: s, arm: a, notifier: m, notifyQueue: n, applyQueue: q };
+  };
+  const teams = once(async (): Promise<TeamsChannel> => {
+    if (!settings.teams) throw new Error('Teams is off: BOT_APP_ID is not set');
+    const [{ tableClient }, { createTeamsChannel }] = await Promise.all([import('./store/storage-clients.js'), import('./teams/teams-channel.js')]);
+    const connection = await storage();
+    const conversationsTable = tableClient(connection, STORAGE_NAMES.teamsConversationsTable);
+    const cardsTable = tableClient(connection, STORAGE_NAMES.teamsCardsTable);
+    if (connection.kind === 'connectionString') await Promise.all([conversationsTable.createTable(), cardsTable.createTable()]);
+    return createTeamsChannel({
+      teams: settings.teams, clock, credential: await credential(), conversationsTable, cardsTable, ports,
+      decide: { fallbackApprovers: settings.review.fallbackApprovers, maxExpiryDays: settings.limits.maxExpiryDays },
+      log: (level, message) => console[level](message),
+    });
+  });
   return {
     settings,
     clock,
@@ -173,9 +195,7 @@ export function createServices(options: AppOptions = {}): AppServices {
     ticketStore,
     ticketsQueue,
     ticketWriters,
-    async ports() {
-      const [s, a, m, n, q] = await Promise.all([store(), arm(), notifier(), notifyQueue(), applyQueue()]);
-      return { clock, store: s, arm: a, notifier: m, notifyQueue: n, applyQueue: q };
-    },
+    ports,
+    teams,
   };
 }

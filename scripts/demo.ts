@@ -1,7 +1,8 @@
 /**
  * npm run demo — walks the closed loop on the local host against the simulated tenant, as a user would:
  * a Defender recommendation event arrives, the security contacts are emailed, one opens the review link
- * and approves, the worker creates the exemptions. Everything it shows is saved under .artifacts/demo/.
+ * and approves, the worker creates the exemptions; a second request is approved on its Teams card by another
+ * approver, the card replaced in place. Everything it shows is saved under .artifacts/demo/.
  * `npm run demo -- --keep` leaves the host, Azurite and the simulator running for exploration.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import type { SimMail } from '../test/sim/index.js';
 import { defenderEvent } from '../test/support/defender-event.js';
 import { startLocalEnvironment } from '../test/support/local-environment.js';
 import { eventually, openReview, reviewLinkIn, submitReview } from '../test/support/review-flow.js';
+import { demoTeamsApproval, installInChannel, startDemoTeams } from './demo-teams.js';
 import { startLocalHost } from './local-host/start-local-host.js';
 
 const keep = process.argv.includes('--keep');
@@ -20,7 +22,8 @@ const say = (title: string, detail?: string) => console.log(`\n${++step}. ${titl
 
 async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
-  const environment = await startLocalEnvironment();
+  const { teams, env: teamsEnv } = await startDemoTeams();
+  const environment = await startLocalEnvironment({ extraEnv: teamsEnv });
   const hostLog: string[] = [];
   // 7071 is what `func start` uses; when something else holds it, any port will do.
   const host = await startLocalHost({
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   const api = `${host.baseUrl}/api`;
   say('Started Azurite, the simulated tenant and the local Functions host', `${api}/exemption-requests\nARM: ${environment.sim.armEndpoint}`);
   try {
+    await installInChannel(teams, `${api}/messages`, say);
     const { resourceId, assessmentKey } = SEED.twoAssignments;
     const event = defenderEvent(resourceId, assessmentKey, { extra: { requestedBy: 'dev.owner@contoso.com', justification: 'Reached only through a private endpoint; public network access is disabled.' } });
     const intake = await fetch(`${api}/exemption-requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
@@ -68,6 +72,8 @@ async function main(): Promise<void> {
     if (final.state !== 'applied' || exemptions.length === 0) throw new Error(`the loop did not end with exemptions: ${JSON.stringify(final.lastError)}`);
     if (environment.sim.violations.length > 0) throw new Error(`requests that broke the ARM specs: ${JSON.stringify(environment.sim.violations)}`);
 
+    await demoTeamsApproval(api, `${api}/messages`, teams, out, say);
+
     await demoSweep(api, () => environment.sim.smtp.messages());
     await saveMails(environment.sim.smtp.messages());
     if (environment.sim.violations.length > 0) throw new Error(`requests that broke the ARM specs: ${JSON.stringify(environment.sim.violations)}`);
@@ -79,9 +85,10 @@ async function main(): Promise<void> {
   } finally {
     await host.stop();
     await environment.stop();
+    await teams.close();
     await writeFile(join(out, 'host.log'), hostLog.join('\n'));
   }
-  console.log('\nDemo finished: exemptions created and swept; everything stopped.');
+  console.log('\nDemo finished: exemptions created (by e-mail and on a Teams card) and swept; everything stopped.');
 }
 
 /** The nightly sweep, started on demand: what it found in the tenant, the report page and the digest. */

@@ -46,6 +46,7 @@ param jiraUserEmail string
 param servicenowInstanceUrl string
 param servicenowUser string
 param servicenowClientId string
+param teamsChannelMap string
 @description('Public zip of the built app (npm run package); empty when azd deploys the code.')
 param packageUri string
 @description('Changes on every deployment so that the role wait runs each time.')
@@ -198,6 +199,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SERVICENOW_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${servicenowClientSecretUri})'
     BOT_APP_ID: identityClientId
     BOT_TENANT_ID: identityTenantId
+    TEAMS_CHANNEL_MAP: teamsChannelMap
   }
 }
 

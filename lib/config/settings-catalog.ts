@@ -177,6 +177,14 @@ export const SETTINGS = {
     doc: 'Azure Bot (Teams) app id: the client id of the user-assigned identity; Teams cards are off while unset.',
   },
   BOT_TENANT_ID: { kind: 'string', optional: true, sample: '', doc: 'Tenant of the Azure Bot identity.' },
+  TEAMS_CHANNEL_MAP: {
+    kind: 'string', optional: true, sample: '',
+    doc: 'Where review cards go, as JSON: {"subscriptions":{"<subscription id>":"<channel id>"},"default":"<channel id>"}; channel ids are Teams conversation ids (19:…@thread.tacv2) of channels where the app is installed. Unset or empty: channel cards are off (approvers who installed the app personally still get theirs).',
+  },
+  BOT_OPENID_METADATA_URL: {
+    kind: 'url', default: 'https://login.botframework.com/v1/.well-known/openidconfiguration', sample: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    doc: 'Where the keys that sign Teams\' activities are published. Only tests change it (to the simulated Bot Framework); whoever controls this URL can act as Teams, so on App Service any other value stops the app. Must be https and end in /openidconfiguration.',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -197,4 +205,8 @@ export const STORAGE_NAMES = {
   sweepFindingsTable: 'sweepfindings',
   ticketsTable: 'ticketlinks',
   ticketsQueue: 'exemption-tickets',
+  /** Teams: conversation references captured at installation, and the cards sent per request. */
+  teamsConversationsTable: 'teamsconversations',
+  teamsCardsTable: 'teamscards',
+  teamsQueue: 'exemption-teams',
 } as const;

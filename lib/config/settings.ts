@@ -4,6 +4,7 @@ import { optionalProp as optional } from '../core/optional.js';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-catalog.js';
 import { parseSweepScope, parseWarnDays, type SweepSettings } from './sweep-settings.js';
 import { ticketSettingsFrom, type TicketSettings } from '../tickets/ticket-settings.js';
+import { checkOpenIdMetadataUrl, parseChannelMap, type TeamsSettings } from './teams-settings.js';
 
 type Raw = Readonly<Record<string, string | undefined>>;
 
@@ -37,6 +38,8 @@ export interface Settings {
   readonly requeue: { readonly schedule: string; readonly stuckAfterMinutes: number };
   readonly sweep: SweepSettings;
   readonly tickets: TicketSettings;
+  /** Present when BOT_APP_ID is set: the Teams channel is on. */
+  readonly teams?: TeamsSettings;
 }
 
 export class SettingsError extends Error {
@@ -101,6 +104,8 @@ export function loadSettings(env: Raw): Settings {
   const sweepScope = parseSweepScope(v.SWEEP_SCOPE, problems);
   const warnDays = values.SWEEP_WARN_DAYS === undefined ? [] : parseWarnDays(v.SWEEP_WARN_DAYS, problems);
   const tickets = ticketSettingsFrom(v, problems);
+  const channelMap = parseChannelMap(v.TEAMS_CHANNEL_MAP, problems);
+  if (v.BOT_OPENID_METADATA_URL) checkOpenIdMetadataUrl(v.BOT_OPENID_METADATA_URL, env, problems);
   if (problems.length > 0 || !storage || !emailSettings) throw new SettingsError(problems);
   return {
     storage,
@@ -129,6 +134,9 @@ export function loadSettings(env: Raw): Settings {
       defenderLagHours: v.SWEEP_DEFENDER_LAG_HOURS, digestTo: v.SWEEP_DIGEST_TO,
     },
     tickets,
+    ...(v.BOT_APP_ID ? {
+      teams: { appId: v.BOT_APP_ID, ...optional('tenantId', v.BOT_TENANT_ID), channelMap, openIdMetadataUrl: v.BOT_OPENID_METADATA_URL },
+    } : {}),
   };
 }
 

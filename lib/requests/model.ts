@@ -14,10 +14,10 @@ export const EXEMPTION_CATEGORIES = ['Waiver', 'Mitigated'] as const;
 export type ExemptionCategory = (typeof EXEMPTION_CATEGORIES)[number];
 
 /** Where a request or a decision came from; recorded on every audit entry. */
-export type Channel = 'api' | 'defender' | 'review-page' | 'notify-worker' | 'apply-worker' | 'requeue-timer' | 'renewal' | 'sweep' | 'ticket';
+export type Channel = 'api' | 'defender' | 'review-page' | 'teams' | 'notify-worker' | 'apply-worker' | 'requeue-timer' | 'renewal' | 'sweep' | 'ticket';
 
 /** Channels through which a person can decide; each maps `decide`'s refusals to its own answer. */
-export type DecisionChannel = Extract<Channel, 'review-page' | 'api' | 'ticket'>;
+export type DecisionChannel = Extract<Channel, 'review-page' | 'teams' | 'api' | 'ticket'>;
 
 export interface RecommendationRef {
   /** Assessment key (the Defender recommendation's name); absent when an assignment was named directly. */

@@ -82,7 +82,7 @@ export class EntraSim {
     if (!scope.endsWith('/.default')) {
       return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`, 'Entra_Token');
     }
-    const accessToken = `simtok.${randomBytes(24).toString('base64url')}`;
+    const accessToken = scope === BOT_FRAMEWORK_SCOPE ? botFrameworkToken(clientId, this.seed.tenantId) : `simtok.${randomBytes(24).toString('base64url')}`;
     this.tokens.set(accessToken, { clientId, objectId, scope, expiresAt: Date.now() + TOKEN_LIFETIME_S * 1000 });
     return {
       status: 200, operationId: 'Entra_Token',
@@ -100,6 +100,18 @@ export class EntraSim {
     if (token.expiresAt <= Date.now()) return { code: 'ExpiredAuthenticationToken', message: 'The access token expiry UTC time is earlier than current UTC time.' };
     return { token };
   }
+}
+
+const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com/.default';
+
+/**
+ * The Teams SDK decodes the tokens it sends to the Bot connector (never verifies them), so for that
+ * scope the sim issues a JWT-shaped token like Entra's; the simulated connector reads its claims.
+ */
+function botFrameworkToken(clientId: string, tenantId: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const exp = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_S;
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ aud: 'https://api.botframework.com', appid: clientId, tid: tenantId, exp })}.${randomBytes(32).toString('base64url')}`;
 }
 
 function aadError(status: number, error: string, code: number, description: string, operationId: string): EntraResponse {

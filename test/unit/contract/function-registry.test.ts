@@ -35,6 +35,7 @@ describe('registered functions', () => {
       'GET /api/sweeps/{id}/report anonymous',
       'GET /api/sweeps/{id}/report/findings.csv anonymous',
       'POST /api/exemption-requests function',
+      'POST /api/messages anonymous',
       'POST /api/renew anonymous',
       'POST /api/review anonymous',
       'POST /api/sweeps function',
@@ -48,7 +49,7 @@ describe('registered functions', () => {
 
   it('trigger on the queues the app sends to', () => {
     const queues = registeredFunctions().flatMap((f) => (f.kind === 'queue' ? [`${f.name}:${f.queueName}`] : []));
-    expect(queues.sort()).toEqual([`applyWorker:${STORAGE_NAMES.applyQueue}`, `notifyWorker:${STORAGE_NAMES.notifyQueue}`, `sweepWorker:${STORAGE_NAMES.sweepQueue}`, `ticketWorker:${STORAGE_NAMES.ticketsQueue}`]);
+    expect(queues.sort()).toEqual([`applyWorker:${STORAGE_NAMES.applyQueue}`, `notifyWorker:${STORAGE_NAMES.notifyQueue}`, `sweepWorker:${STORAGE_NAMES.sweepQueue}`, `teamsWorker:${STORAGE_NAMES.teamsQueue}`, `ticketWorker:${STORAGE_NAMES.ticketsQueue}`]);
   });
 
   it('run timers on a schedule the host reads from an app setting that Azure sets (the host knows no catalog defaults)', () => {
