@@ -28,20 +28,37 @@ export interface DefenderVerdict {
  */
 export class ResourceLedger {
   private readonly byResource = new Map<string, Coverage[]>();
-  private readonly present = new Set<string>();
+  /** The entries of resources Resource Graph listed: the lists themselves, not another copy of each id. */
+  private readonly present = new Set<readonly Coverage[]>();
   private readonly interned = new Map<string, readonly string[]>();
+  /** Subscription and assignment ids repeat across thousands of exemptions: one copy of each. */
+  private readonly ids = new Map<string, string>();
   private readonly types = new Set<string>();
 
   add(resourceId: string, resourceType: string, coverage: Omit<Coverage, 'definitions'> & { definitions: readonly string[] }): void {
-    const key = resourceId.toLowerCase();
+    const lower = resourceId.toLowerCase();
+    const key = lower === resourceId ? resourceId : lower;
     const definitionsKey = coverage.definitions.join('|');
     const definitions = this.interned.get(definitionsKey) ?? coverage.definitions;
     this.interned.set(definitionsKey, definitions);
+    const { facts } = coverage;
+    const compact: ExemptionFacts = {
+      ...facts,
+      subscriptionId: this.intern(facts.subscriptionId),
+      policyAssignmentId: facts.policyAssignmentId === undefined ? undefined : this.intern(facts.policyAssignmentId),
+    };
     const list = this.byResource.get(key);
-    const entry = { ...coverage, definitions };
+    const entry = { ...coverage, facts: compact, definitions };
     if (list) list.push(entry);
     else this.byResource.set(key, [entry]);
     this.types.add(resourceType.toLowerCase());
+  }
+
+  private intern(id: string): string {
+    const known = this.ids.get(id);
+    if (known !== undefined) return known;
+    this.ids.set(id, id);
+    return id;
   }
 
   get size(): number {
@@ -54,14 +71,14 @@ export class ResourceLedger {
   }
 
   markPresent(resourceId: string): void {
-    const key = resourceId.toLowerCase();
-    if (this.byResource.has(key)) this.present.add(key);
+    const list = this.byResource.get(resourceId.toLowerCase());
+    if (list) this.present.add(list);
   }
 
   /** An orphaned-resource finding for each exemption whose resource Resource Graph did not list. */
   *orphans(): Iterable<FindingDraft> {
-    for (const [key, coverages] of this.byResource) {
-      if (this.present.has(key)) continue;
+    for (const coverages of this.byResource.values()) {
+      if (this.present.has(coverages)) continue;
       for (const { facts } of coverages) {
         yield draftFor(facts, 'orphanedResource', `The exempted resource no longer exists (${facts.scope}).`);
       }

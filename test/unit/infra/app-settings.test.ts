@@ -11,6 +11,7 @@ const RULES: SettingsRules = {
     'AzureWebJobsStorage__blobServiceUri',
     'APPLICATIONINSIGHTS_CONNECTION_STRING',
     'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+    'NODE_OPTIONS', // read by Node itself: the worker's heap cap
   ],
   // Read by the code but deliberately unset in Azure. Settings with a catalog default may also
   // be omitted (the default is what Azure wants); everything else must be set by the template.

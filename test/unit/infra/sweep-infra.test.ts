@@ -14,6 +14,17 @@ const appSettingsOf = (t: Template): JsonObject =>
 const rolesScope = (t: Template) => scopes(t).find((s) => s.path === '/roles-*-*')!;
 
 describe('the nightly sweep in infra (azuredeploy.json and Bicep agree)', () => {
+  it('caps the worker heap at what the benchmark ran with: one NODE_OPTIONS in Bicep, azuredeploy.json and bench:sweep', () => {
+    const heapMb = (text: string | undefined) => /^--max-old-space-size=(\d+)$/.exec(text ?? '')?.[1];
+    const inBicep = heapMb(/^\s+NODE_OPTIONS: '([^']*)'$/m.exec(bicep().functionApp)?.[1]);
+    const inArm = heapMb(String(appSettingsOf(armTemplate())['NODE_OPTIONS']));
+    const bench = readJson<{ scripts: Record<string, string> }>('package.json').scripts['bench:sweep'];
+    const inBench = /^node --max-old-space-size=(\d+) --import tsx scripts\/bench-sweep\.ts$/.exec(bench ?? '')?.[1];
+    expect(inBicep).toMatch(/^\d+$/);
+    expect(inArm).toBe(inBicep);
+    expect(inBench).toBe(inBicep);
+  });
+
   it('sets every SWEEP_* setting, SWEEP_SCHEDULE always, from parameters with the catalog defaults', () => {
     expect(checkSweepSettings(armTemplate(), bicep())).toEqual([]);
   });
