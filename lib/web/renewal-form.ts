@@ -1,12 +1,9 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { sameIdentity } from '../requests/identity.js';
-import { CSRF_COOKIE, readCookie, verifyCsrf } from './csrf.js';
 import { messagePage } from './html-response.js';
-import { readFormBody } from './read-form-body.js';
 import { checkRenewalLink, RENEWAL_TOKEN_PARAM, type RenewalClaims } from './renewal-links.js';
 import { renewalRefusalPage } from './renewal-page.js';
-
-const MAX_FORM_BYTES = 16_384;
+import { readSignedForm } from './signed-form.js';
 
 export interface RenewalForm {
   readonly claims: RenewalClaims;
@@ -32,21 +29,15 @@ export async function readRenewalForm(
   settings: { publicBaseUrl: string; signingKey: string },
   now: Date,
 ): Promise<{ ok: true; form: RenewalForm } | { ok: false; response: HttpResponseInit }> {
-  const origin = request.headers.get('origin');
-  if (origin && origin !== 'null' && origin !== new URL(settings.publicBaseUrl).origin) {
-    return { ok: false, response: messagePage(403, 'Not allowed', 'A renewal can only be asked for from the renewal page itself.') };
-  }
-  const body = await readFormBody(request, MAX_FORM_BYTES);
-  if (!body.ok) return body;
-  const fields = body.form;
-  const link = checkRenewalLink(settings.signingKey, fields.getAll(RENEWAL_TOKEN_PARAM), now);
-  if (!link.ok) return link;
-  const cookie = readCookie(request.headers.get('cookie'), CSRF_COOKIE);
-  if (!verifyCsrf(settings.signingKey, link.claims.tokenId, cookie, fields.get('csrf') ?? undefined)) {
-    return { ok: false, response: messagePage(403, 'Form expired', 'Open the renewal link from the email again and resubmit the form.') };
-  }
+  const signed = await readSignedForm(request, settings, now, {
+    link: 'renewal',
+    elsewhere: 'A renewal can only be asked for from the renewal page itself.',
+    check: (fields, at) => checkRenewalLink(settings.signingKey, fields.getAll(RENEWAL_TOKEN_PARAM), at),
+  });
+  if (!signed.ok) return signed;
+  const { fields, claims } = signed;
   if (fields.getAll('expiresOn').length > 1 || fields.getAll('justification').length > 1) {
     return { ok: false, response: messagePage(400, 'Form damaged', 'Each field may be sent once.') };
   }
-  return { ok: true, form: { claims: link.claims, expiresOn: fields.get('expiresOn') ?? '', justification: fields.get('justification') ?? '' } };
+  return { ok: true, form: { claims, expiresOn: fields.get('expiresOn') ?? '', justification: fields.get('justification') ?? '' } };
 }

@@ -1,12 +1,9 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { EXEMPTION_CATEGORIES, type ExemptionCategory } from '../requests/model.js';
-import { CSRF_COOKIE, readCookie, verifyCsrf } from './csrf.js';
 import { messagePage } from './html-response.js';
-import { readFormBody } from './read-form-body.js';
 import { checkReviewLink } from './review-link-check.js';
 import type { ReviewClaims } from './review-token.js';
-
-const MAX_FORM_BYTES = 16_384;
+import { readSignedForm } from './signed-form.js';
 
 export interface ReviewForm {
   readonly claims: ReviewClaims;
@@ -27,19 +24,13 @@ export async function readReviewForm(
   settings: { publicBaseUrl: string; signingKey: string },
   now: Date,
 ): Promise<{ ok: true; form: ReviewForm } | { ok: false; response: HttpResponseInit }> {
-  const origin = request.headers.get('origin');
-  if (origin && origin !== 'null' && origin !== new URL(settings.publicBaseUrl).origin) {
-    return { ok: false, response: messagePage(403, 'Not allowed', 'Decisions can only be sent from the review page itself.') };
-  }
-  const body = await readFormBody(request, MAX_FORM_BYTES);
-  if (!body.ok) return body;
-  const fields = body.form;
-  const link = checkReviewLink(settings.signingKey, fields.get('token'), now);
-  if (!link.ok) return link;
-  const cookie = readCookie(request.headers.get('cookie'), CSRF_COOKIE);
-  if (!verifyCsrf(settings.signingKey, link.claims.tokenId, cookie, fields.get('csrf') ?? undefined)) {
-    return { ok: false, response: messagePage(403, 'Form expired', 'Open the review link from the email again and resubmit the form.') };
-  }
+  const signed = await readSignedForm(request, settings, now, {
+    link: 'review',
+    elsewhere: 'Decisions can only be sent from the review page itself.',
+    check: (fields, at) => checkReviewLink(settings.signingKey, fields.get('token'), at),
+  });
+  if (!signed.ok) return signed;
+  const { fields, claims } = signed;
   const outcome = fields.get('decision');
   if (outcome !== 'approve' && outcome !== 'reject') return { ok: false, response: messagePage(400, 'No decision', 'Choose Approve or Reject.') };
   const category = fields.get('category') || undefined;
@@ -55,7 +46,7 @@ export async function readReviewForm(
   return {
     ok: true,
     form: {
-      claims: link.claims, outcome, reviewed,
+      claims, outcome, reviewed,
       ...(category ? { category: category as ExemptionCategory } : {}),
       ...(expiresOn ? { expiresOn } : {}),
       ...(comment ? { comment } : {}),
