@@ -38,6 +38,14 @@ export function parseChannelMap(raw: string | undefined, problems: string[]): Te
     problems.push('TEAMS_CHANNEL_MAP: is not JSON; expected {"subscriptions":{"<subscription id>":"19:…@thread.tacv2"},"managementGroups":{"<management group id>":"19:…@thread.tacv2"},"default":"19:…@thread.tacv2"}');
     return none;
   }
+  // JSON.parse keeps "__proto__" as an own key, but a parsed record would drop it without a word.
+  for (const field of ['subscriptions', 'managementGroups'] as const) {
+    const record = (value as Record<string, unknown> | null)?.[field];
+    if (record && typeof record === 'object' && Object.hasOwn(record, '__proto__')) {
+      problems.push(`TEAMS_CHANNEL_MAP.${field}: "__proto__" is not a ${field === 'subscriptions' ? 'subscription' : 'management group'} id`);
+      return none;
+    }
+  }
   const z = zod();
   const channel = z.string().regex(CHANNEL_ID, 'must be a Teams channel id (19:…@thread.tacv2)');
   const schema = z.strictObject({

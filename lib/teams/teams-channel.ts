@@ -38,12 +38,16 @@ export async function createTeamsChannel(input: TeamsChannelInput): Promise<Team
   const cards = new TeamsCardStore(input.cardsTable);
   const warn = (message: string) => input.log('warn', message);
   let ancestry: Promise<ManagementGroupAncestry> | undefined;
-  // Built on the first card that needs it: the transport and the REST client load only then.
+  // Built on the first card that needs it (the transport and the REST client load only then); a failed
+  // build is forgotten so the next card tries again.
   const loadAncestry = () => (ancestry ??= (async () => {
     const [{ SweepArmTransport }, { ResourceGraph }] = await Promise.all([import('../sweep/arm-transport.js'), import('../sweep/sources/resource-graph.js')]);
     const graph = new ResourceGraph(new SweepArmTransport({ endpoint: input.armEndpoint, credential: input.credential }));
     return new ManagementGroupAncestry(graph, input.clock, warn);
-  })());
+  })().catch((error: unknown) => {
+    ancestry = undefined;
+    throw error;
+  }));
   const channelOf = channelRouter(input.teams.channelMap, loadAncestry, warn);
   const bot = await createTeamsBot({
     settings: input.teams,

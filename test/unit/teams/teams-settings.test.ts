@@ -55,6 +55,7 @@ describe('TEAMS_CHANNEL_MAP', () => {
     ['a management group key that is a full id', JSON.stringify({ managementGroups: { '/providers/Microsoft.Management/managementGroups/contoso': CHANNEL } }), /is not a management group id/],
     ['an empty management group key', JSON.stringify({ managementGroups: { '': CHANNEL } }), /is not a management group id/],
     ['a management group mapped to something else than a channel', JSON.stringify({ managementGroups: { contoso: 'https://evil.example' } }), /Teams channel id/],
+    ['a management group key that a parsed record would drop', '{"managementGroups":{"__proto__":"19:x@thread.tacv2"}}', /managementGroups: "__proto__" is not a management group id/],
     ['one management group in two spellings', JSON.stringify({ managementGroups: { contoso: CHANNEL, CONTOSO: '19:other@thread.tacv2' } }), /appears twice/],
   ])('refuses %s at start, naming the setting', (_, raw, message) => {
     const problems = problemsOf({ BOT_APP_ID: SUB, TEAMS_CHANNEL_MAP: raw });
