@@ -174,7 +174,7 @@ export function createServices(options: AppOptions = {}): AppServices {
     const cardsTable = tableClient(connection, STORAGE_NAMES.teamsCardsTable);
     if (connection.kind === 'connectionString') await Promise.all([conversationsTable.createTable(), cardsTable.createTable()]);
     return createTeamsChannel({
-      teams: settings.teams, clock, credential: await credential(), conversationsTable, cardsTable, ports,
+      teams: settings.teams, clock, credential: await credential(), armEndpoint: settings.armEndpoint, conversationsTable, cardsTable, ports,
       decide: { fallbackApprovers: settings.review.fallbackApprovers, maxExpiryDays: settings.limits.maxExpiryDays },
       log: (level, message) => console[level](message),
     });

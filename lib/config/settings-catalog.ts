@@ -179,7 +179,7 @@ export const SETTINGS = {
   BOT_TENANT_ID: { kind: 'string', optional: true, sample: '', doc: 'Tenant of the Azure Bot identity.' },
   TEAMS_CHANNEL_MAP: {
     kind: 'string', optional: true, sample: '',
-    doc: 'Where review cards go, as JSON: {"subscriptions":{"<subscription id>":"<channel id>"},"default":"<channel id>"}; channel ids are Teams conversation ids (19:…@thread.tacv2) of channels where the app is installed. Unset or empty: channel cards are off (approvers who installed the app personally still get theirs).',
+    doc: 'Where review cards go, as JSON: {"subscriptions":{"<subscription id>":"<channel id>"},"managementGroups":{"<management group id>":"<channel id>"},"default":"<channel id>"}; a request goes to its subscription\'s channel, else to that of its nearest mapped management group (parent first, up to the tenant root group; read from Resource Graph, hourly), else to the default. Channel ids are Teams conversation ids (19:…@thread.tacv2) of channels where the app is installed. Unset or empty: channel cards are off (approvers who installed the app personally still get theirs).',
   },
   BOT_OPENID_METADATA_URL: {
     kind: 'url', default: 'https://login.botframework.com/v1/.well-known/openidconfiguration', sample: 'https://login.botframework.com/v1/.well-known/openidconfiguration',

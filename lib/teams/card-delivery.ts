@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MessageActivityInput, type Client as ApiClient } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
-import { channelFor, type TeamsChannelMap } from '../config/teams-settings.js';
 import type { Clock } from '../core/clock.js';
 import type { RequestEventMessage } from '../notify/request-event.js';
 import { isDecidable, latestExpiry } from '../requests/lifecycle.js';
@@ -9,6 +8,7 @@ import type { ExemptionRequest } from '../requests/model.js';
 import type { RequestStore } from '../requests/ports/store.js';
 import { reviewDigest } from '../requests/write-guard.js';
 import type { SentCard, TeamsCardStore } from './card-store.js';
+import type { ChannelRouter } from './channel-routing.js';
 import type { ConversationRef, TeamsConversationStore } from './conversation-store.js';
 import { reviewCard, statusCard } from './review-card.js';
 
@@ -18,7 +18,7 @@ export interface CardDeliveryDeps {
   readonly cards: TeamsCardStore;
   readonly conversations: TeamsConversationStore;
   readonly connector: (serviceUrl: string) => ApiClient;
-  readonly channelMap: TeamsChannelMap;
+  readonly channelOf: ChannelRouter;
   readonly maxExpiryDays: number;
   readonly warn: (message: string) => void;
 }
@@ -45,7 +45,7 @@ export async function deliverToTeams(deps: CardDeliveryDeps, message: RequestEve
 /** The mapped channel, and each approver who installed the app personally: one card in each. */
 async function postReviewCards(deps: CardDeliveryDeps, request: ExemptionRequest): Promise<string> {
   const places: ConversationRef[] = [];
-  const channelId = channelFor(deps.channelMap, request.subscriptionId);
+  const channelId = await deps.channelOf(request.subscriptionId);
   if (channelId) {
     const ref = await deps.conversations.find('channel', channelId);
     if (ref) places.push(ref);

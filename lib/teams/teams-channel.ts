@@ -8,8 +8,10 @@ import type { RequestPorts } from '../requests/ports.js';
 import { onCardAction } from './card-action.js';
 import { deliverToTeams } from './card-delivery.js';
 import { TeamsCardStore } from './card-store.js';
+import { channelRouter } from './channel-routing.js';
 import { TeamsConversationStore } from './conversation-store.js';
 import { recordInstallation, recordRemoval } from './installation.js';
+import { ManagementGroupAncestry } from './management-group-ancestry.js';
 import { createTeamsBot, type TeamsBot } from './teams-bot.js';
 
 /** The Teams channel: the bot behind POST /api/messages, and the worker side that posts and updates cards. */
@@ -23,6 +25,8 @@ export interface TeamsChannelInput {
   readonly decide: DecideSettings;
   readonly clock: Clock;
   readonly credential: TokenCredential;
+  /** ARM's endpoint: Resource Graph is asked there for management group ancestry (only when the map names groups). */
+  readonly armEndpoint: string;
   readonly conversationsTable: TableClient;
   readonly cardsTable: TableClient;
   readonly ports: () => Promise<RequestPorts>;
@@ -33,6 +37,18 @@ export async function createTeamsChannel(input: TeamsChannelInput): Promise<Team
   const conversations = new TeamsConversationStore(input.conversationsTable);
   const cards = new TeamsCardStore(input.cardsTable);
   const warn = (message: string) => input.log('warn', message);
+  let ancestry: Promise<ManagementGroupAncestry> | undefined;
+  // Built on the first card that needs it (the transport and the REST client load only then); a failed
+  // build is forgotten so the next card tries again.
+  const loadAncestry = () => (ancestry ??= (async () => {
+    const [{ SweepArmTransport }, { ResourceGraph }] = await Promise.all([import('../sweep/arm-transport.js'), import('../sweep/sources/resource-graph.js')]);
+    const graph = new ResourceGraph(new SweepArmTransport({ endpoint: input.armEndpoint, credential: input.credential }));
+    return new ManagementGroupAncestry(graph, input.clock, warn);
+  })().catch((error: unknown) => {
+    ancestry = undefined;
+    throw error;
+  }));
+  const channelOf = channelRouter(input.teams.channelMap, loadAncestry, warn);
   const bot = await createTeamsBot({
     settings: input.teams,
     log: input.log,
@@ -58,7 +74,7 @@ export async function createTeamsChannel(input: TeamsChannelInput): Promise<Team
       const ports = await input.ports();
       return deliverToTeams({
         clock: input.clock, requests: ports.store, cards, conversations, connector: (url) => bot.connector(url),
-        channelMap: input.teams.channelMap, maxExpiryDays: input.decide.maxExpiryDays, warn,
+        channelOf, maxExpiryDays: input.decide.maxExpiryDays, warn,
       }, message);
     },
   };

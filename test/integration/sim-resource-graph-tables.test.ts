@@ -208,3 +208,43 @@ describe('sim Resource Graph: stale assignment and resource rows', () => {
     expect(f.sim.violations).toEqual([]);
   });
 });
+
+describe('sim Resource Graph: subscriptions in resourcecontainers', () => {
+  const CONTAINERS = "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId, properties";
+
+  it('serves one row per subscription, with its management groups nearest first and the tenant root group last', async () => {
+    const pages = await allPages(f, { query: CONTAINERS }, 1000);
+    expect(pages.length).toBe(2);
+    const rows = pages.flatMap((p) => p.body.data);
+    expect(lower(rows.map((r) => r.subscriptionId))).toEqual(lower(subs));
+    for (const r of rows) {
+      expect(Object.keys(r)).toEqual(['id', 'subscriptionId', 'properties']);
+      expect(r.id).toBe(`/subscriptions/${r.subscriptionId}`);
+      const group = seed.managementGroups!.find((g) => g.subscriptionIds.includes(r.subscriptionId))!;
+      expect(r.properties.managementGroupAncestorsChain).toEqual([
+        { name: group.name, displayName: group.displayName },
+        { name: seed.tenantId, displayName: 'Tenant Root Group' },
+      ]);
+    }
+
+    const full = (await graphQuery(f, { query: "ResourceContainers | where type =~ \"Microsoft.Resources/subscriptions\"", subscriptions: [subs[7]] })).body.data;
+    const seeded = seed.subscriptions.find((s) => s.subscriptionId === subs[7])!;
+    expect(full).toEqual([expect.objectContaining({
+      id: `/subscriptions/${subs[7]}`, name: seeded.displayName, type: 'microsoft.resources/subscriptions',
+      tenantId: seed.tenantId, subscriptionId: subs[7], resourceGroup: '',
+    })]);
+    expect(f.sim.violations).toEqual([]);
+  });
+
+  it('refuses other resourcecontainers types and unprojected ids, as for the other tables', async () => {
+    for (const query of [
+      "resourcecontainers | where type =~ 'microsoft.resources/subscriptions/resourcegroups'",
+      "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId, properties",
+      "resourcecontainers | where type in~ ('microsoft.resources/subscriptions')",
+    ]) {
+      const answer = await graphQuery(f, { query });
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.error?.details?.map((d) => d.code)).toContain('InvalidQuery');
+    }
+  });
+});

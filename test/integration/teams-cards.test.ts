@@ -53,6 +53,8 @@ describe('the review card in the mapped channel', () => {
     expect(card.actions.filter((a: any) => a.type === 'Action.Execute').map((a: any) => a.verb)).toEqual(['approve', 'reject']);
     // E-mail went out too.
     expect(world.app.sim.smtp.messages().some((m) => m.text.includes(id))).toBe(true);
+    // A map without management groups never asks Resource Graph where the subscription sits.
+    expect(world.app.sim.requests.filter((r) => r.operationId === 'Resources')).toEqual([]);
   });
 
   it('Approve by an approver decides through decide: the card becomes "approved", the exemptions are created, then the card says "applied"', async () => {

@@ -11,7 +11,7 @@ import type { TenantState } from '../state/tenant-state.js';
 import { idKey, managementGroupId } from '../state/scope.js';
 import type { PolicyExemptionResource } from '../types.js';
 import type { GraphSource } from './query.js';
-import { assessmentRow, assignmentRow, exemptionRow, resourceRow, type GraphRow } from './rows.js';
+import { assessmentRow, assignmentRow, exemptionRow, resourceRow, subscriptionRow, type GraphRow } from './rows.js';
 
 export type IndexingMode = 'live' | 'manual';
 
@@ -35,6 +35,7 @@ export class GraphIndex {
   private assessments: IndexEntry[] = [];
   private assignments: IndexEntry[] = [];
   private resources: IndexEntry[] = [];
+  private subscriptions: IndexEntry[] = [];
   private exemptionsVersion = -1;
   private assignmentsVersion = -1;
   private resourcesVersion = -1;
@@ -67,6 +68,11 @@ export class GraphIndex {
       const key = idKey(`${a.resourceId}/providers/Microsoft.Security/assessments/${a.name}`);
       return { key, sub: subscriptionOf(key), row: () => assessmentRow(a, tenantId) };
     }));
+    // Subscriptions and their management groups are fixed by the seed.
+    this.subscriptions = sorted(this.state.seed.subscriptions.map((sub) => {
+      const key = idKey(`/subscriptions/${sub.subscriptionId}`);
+      return { key, sub: subscriptionOf(key), row: () => subscriptionRow(this.state, sub) };
+    }));
     this.bump();
   }
 
@@ -85,7 +91,7 @@ export class GraphIndex {
     const cacheKey = JSON.stringify([source, types ?? null, this.generation, scope.subscriptions ? [...scope.subscriptions] : null, scope.managementGroupPrefixes ?? null]);
     let hit = this.filtered.get(cacheKey);
     if (!hit) {
-      const all = { exemptions: this.exemptions, assessments: this.assessments, assignments: this.assignments, resources: this.resources }[source];
+      const all = { exemptions: this.exemptions, assessments: this.assessments, assignments: this.assignments, resources: this.resources, subscriptions: this.subscriptions }[source];
       const typeSet = types ? new Set(types) : undefined;
       hit = all.filter((e) => visible(e, scope) && (!typeSet || typeSet.has(e.type ?? '')));
       if (this.filtered.size >= 8) this.filtered.delete(this.filtered.keys().next().value!);

@@ -6,19 +6,20 @@
 //   policyresources   | where type =~ 'microsoft.authorization/policyassignments' [| project <columns>]
 //   securityresources | where type =~ 'microsoft.security/assessments'           [| project <columns>]
 //   resources         | where type in~ ('<type>', "<type>", ...)                  [| project <columns>]
+//   resourcecontainers | where type =~ 'microsoft.resources/subscriptions'      [| project <columns>]
 //
 // Table names and type literals compare case-insensitively (as `=~`, `in~` and Resource Graph's table
 // names do); a literal may use single or double quotes. The `in~` list holds one or more non-empty
 // resource types separated by commas and is only served on `resources` (the seeded resources, e.g.
-// 'microsoft.storage/storageaccounts', 'microsoft.sql/servers/databases'); `=~` only on the other two
-// tables. `<columns>` is a comma-separated list of top-level row columns (ROW_COLUMNS), each at most
-// once, and must include `id`: Resource Graph pages only queries whose rows carry `id`.
+// 'microsoft.storage/storageaccounts', 'microsoft.sql/servers/databases'); `=~` only on the other
+// tables (resourcecontainers: one row per seeded subscription, with its management group ancestors).
+// `<columns>` is a comma-separated list of top-level row columns (ROW_COLUMNS), each at most once, and must include `id`: Resource Graph pages only queries whose rows carry `id`.
 import { ArmError } from '../arm/errors.js';
 
-export type GraphTable = 'policyresources' | 'securityresources' | 'resources';
+export type GraphTable = 'policyresources' | 'securityresources' | 'resources' | 'resourcecontainers';
 
 /** What a query reads from the index. */
-export type GraphSource = 'exemptions' | 'assignments' | 'assessments' | 'resources';
+export type GraphSource = 'exemptions' | 'assignments' | 'assessments' | 'resources' | 'subscriptions';
 
 /** The `=~` shapes: table → served type literal → source. */
 export const TABLE_TYPES: Record<Exclude<GraphTable, 'resources'>, Record<string, GraphSource>> = {
@@ -27,6 +28,7 @@ export const TABLE_TYPES: Record<Exclude<GraphTable, 'resources'>, Record<string
     'microsoft.authorization/policyassignments': 'assignments',
   },
   securityresources: { 'microsoft.security/assessments': 'assessments' },
+  resourcecontainers: { 'microsoft.resources/subscriptions': 'subscriptions' },
 };
 
 /** The columns of a row (see rows.ts), in the order Resource Graph returns them. */

@@ -3,7 +3,7 @@
 // lower-cases `type` and `resourceGroup`; `subscriptionId` and `resourceGroup` are '' for rows above a
 // subscription (management-group exemptions and assignments).
 import { toAssignmentResource } from '../handlers/assignments.js';
-import type { SeedAssessment, SeedPolicyAssignment, SeedResource } from '../seed-types.js';
+import type { SeedAssessment, SeedPolicyAssignment, SeedResource, SeedSubscription } from '../seed-types.js';
 import type { TenantState } from '../state/tenant-state.js';
 import { normalizeId, parseScope } from '../state/scope.js';
 import type { PolicyExemptionResource } from '../types.js';
@@ -54,6 +54,28 @@ export function assessmentRow(a: SeedAssessment, tenantId: string): GraphRow {
     metadata: structuredClone(a.metadata),
     ...(a.additionalData ? { additionalData: { ...a.additionalData } } : {}),
   });
+}
+
+/**
+ * A subscription in `resourcecontainers`: `name` is its display name, and `managementGroupAncestorsChain`
+ * lists its management groups nearest first, the tenant root group (named by the tenant id) last. The
+ * seed's groups carry no parents, so a subscription in several seeded groups lists them in seed order.
+ */
+export function subscriptionRow(state: TenantState, sub: SeedSubscription): GraphRow {
+  const tenantId = state.seed.tenantId;
+  const key = sub.subscriptionId.toLowerCase();
+  const groups = (state.seed.managementGroups ?? []).filter((g) => g.subscriptionIds.some((s) => s.toLowerCase() === key));
+  const managementGroupAncestorsChain = [
+    ...groups.map((g) => ({ name: g.name, displayName: g.displayName })),
+    { name: tenantId, displayName: 'Tenant Root Group' },
+  ];
+  return {
+    ...base(`/subscriptions/${sub.subscriptionId}`, sub.displayName, 'microsoft.resources/subscriptions', tenantId, {
+      state: 'Enabled',
+      managementGroupAncestorsChain,
+    }),
+    subscriptionId: sub.subscriptionId,
+  };
 }
 
 export function project(row: GraphRow, columns: RowColumn[] | undefined): Record<string, unknown> {

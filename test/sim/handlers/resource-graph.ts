@@ -1,5 +1,5 @@
 // Microsoft.ResourceGraph `Resources` (POST /providers/Microsoft.ResourceGraph/resources) at 2024-04-01:
-// the sweep's query shapes (graph/query.ts: exemptions, policy assignments, assessments, resources by type), scoped to subscriptions or management groups, paged with
+// the query shapes of graph/query.ts (the sweep's exemptions, policy assignments, assessments and resources by type; Teams' subscriptions with their management groups), scoped to subscriptions or management groups, paged with
 // $top (default 100, at most 1000 by the spec) and an opaque $skipToken. The per-user quota is applied
 // before this handler runs (arm/pipeline.ts), so refused and invalid queries count too.
 import { ArmError } from '../arm/errors.js';
