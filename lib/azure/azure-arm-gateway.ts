@@ -3,13 +3,17 @@ import { PolicyClient, type PolicyAssignment } from '@azure/arm-policy';
 import { optionalProp as defined } from '../core/optional.js';
 import { ArmError, toArmError } from './arm-error.js';
 import { credentialScope, type ArmClientOptions } from './arm-client-options.js';
-import type { ArmGateway, AssessmentInfo, AssignmentInfo, PolicySetInfo } from '../requests/ports/arm-gateway.js';
+import type {
+  ArmGateway, AssessmentInfo, AssessmentMetadataInfo, AssignmentInfo, PolicySetInfo, SecurityStandardInfo, StandardAssignmentInfo,
+} from '../requests/ports/arm-gateway.js';
 import { sdkScopeParameter } from './arm-path.js';
 import { ArmRestClient } from './arm-rest-client.js';
 import { assignmentScopeSegments, formatPolicyAssignmentId, parsePolicyAssignmentId } from './policy-assignment-id.js';
 import { POLICY_EXEMPTIONS_API_VERSION, type PolicyExemptionProperties } from './policy-exemption.js';
 import { formatResourceId, lastSegment, normalizeResourceId, parseResourceId, readResourceId, resourceSegments, subscriptionOf } from './resource-id.js';
 import { contactEmails, SECURITY_CONTACTS_API_VERSION } from './security-contacts.js';
+import type { StandardAssignmentExemptionProperties } from './standard-assignment.js';
+import { StandardAssignmentCalls } from './standard-assignment-gateway.js';
 
 const AT_SCOPE = 'atScope()';
 const NO_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
@@ -17,11 +21,13 @@ const NO_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 /** ArmGateway over the real Azure SDK clients; one instance per process, clients per subscription. */
 export class AzureArmGateway implements ArmGateway {
   private readonly rest: ArmRestClient;
+  private readonly standards: StandardAssignmentCalls;
   private readonly policyClients = new Map<string, PolicyClient>();
   private readonly securityClients = new Map<string, SecurityCenter>();
 
   constructor(private readonly options: ArmClientOptions) {
     this.rest = new ArmRestClient(options);
+    this.standards = new StandardAssignmentCalls(this.rest);
   }
 
   async getAssessment(resourceId: string, assessmentKey: string): Promise<AssessmentInfo | undefined> {
@@ -137,6 +143,30 @@ export class AzureArmGateway implements ArmGateway {
     const segments = [...resourceSegments(parsed.value), 'providers', 'Microsoft.Authorization', 'policyExemptions', name];
     const { body } = await this.rest.send<{ id?: string }>('PUT', segments, POLICY_EXEMPTIONS_API_VERSION, { properties });
     return body.id ?? `/${segments.join('/')}`;
+  }
+
+  getAssessmentMetadata(assessmentKey: string): Promise<AssessmentMetadataInfo | undefined> {
+    return this.standards.getAssessmentMetadata(assessmentKey);
+  }
+
+  listSecurityStandards(scope: string): Promise<SecurityStandardInfo[]> {
+    return this.standards.listSecurityStandards(scope);
+  }
+
+  listStandardAssignmentsAbove(scope: string): Promise<StandardAssignmentInfo[]> {
+    return this.standards.listStandardAssignmentsAbove(scope);
+  }
+
+  getStandardAssignment(scope: string, name: string): Promise<StandardAssignmentInfo | undefined> {
+    return this.standards.getStandardAssignment(scope, name);
+  }
+
+  putStandardAssignment(scope: string, name: string, properties: StandardAssignmentExemptionProperties): Promise<string> {
+    return this.standards.putStandardAssignment(scope, name, properties);
+  }
+
+  deleteStandardAssignment(scope: string, name: string): Promise<boolean> {
+    return this.standards.deleteStandardAssignment(scope, name);
   }
 
   private policy(subscriptionId: string): PolicyClient {

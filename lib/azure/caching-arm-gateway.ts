@@ -1,7 +1,10 @@
 import type { Clock } from '../core/clock.js';
 import { ExpiringCache } from '../core/expiring-cache.js';
 import type { PolicyExemptionProperties } from './policy-exemption.js';
-import type { ArmGateway, AssessmentInfo, AssignmentInfo, PolicySetInfo } from '../requests/ports/arm-gateway.js';
+import type { StandardAssignmentExemptionProperties } from './standard-assignment.js';
+import type {
+  ArmGateway, AssessmentInfo, AssessmentMetadataInfo, AssignmentInfo, PolicySetInfo, SecurityStandardInfo, StandardAssignmentInfo,
+} from '../requests/ports/arm-gateway.js';
 
 /**
  * How long a fetched policy set definition (initiative) is reused. The Microsoft cloud security benchmark
@@ -44,5 +47,31 @@ export class CachingArmGateway implements ArmGateway {
 
   putExemption(scope: string, name: string, properties: PolicyExemptionProperties): Promise<string> {
     return this.inner.putExemption(scope, name, properties);
+  }
+
+  // Standards and standard assignments pass through: an assignment is exactly what apply and the sweep
+  // must see fresh, and metadata is read once per request.
+  getAssessmentMetadata(assessmentKey: string): Promise<AssessmentMetadataInfo | undefined> {
+    return this.inner.getAssessmentMetadata(assessmentKey);
+  }
+
+  listSecurityStandards(scope: string): Promise<SecurityStandardInfo[]> {
+    return this.inner.listSecurityStandards(scope);
+  }
+
+  listStandardAssignmentsAbove(scope: string): Promise<StandardAssignmentInfo[]> {
+    return this.inner.listStandardAssignmentsAbove(scope);
+  }
+
+  getStandardAssignment(scope: string, name: string): Promise<StandardAssignmentInfo | undefined> {
+    return this.inner.getStandardAssignment(scope, name);
+  }
+
+  putStandardAssignment(scope: string, name: string, properties: StandardAssignmentExemptionProperties): Promise<string> {
+    return this.inner.putStandardAssignment(scope, name, properties);
+  }
+
+  deleteStandardAssignment(scope: string, name: string): Promise<boolean> {
+    return this.inner.deleteStandardAssignment(scope, name);
   }
 }

@@ -87,6 +87,7 @@ export async function startSimTenant(options: SimOptions = {}): Promise<SimTenan
     requests,
     violations,
     exemptions: () => [...state.exemptions.values()].map((e) => structuredClone(e)),
+    standardAssignments: () => [...state.defender.standardAssignments.values()].map((a) => structuredClone(a)),
     removeResource: (id) => state.removeResource(id),
     resourceGraph: {
       get indexing() { return graph.index.indexing; },

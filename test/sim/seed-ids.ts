@@ -134,3 +134,22 @@ export const SEED = {
     sharedRg: `/subscriptions/${S2}/resourceGroups/rg-shared-network/providers/Microsoft.Authorization/policyExemptions/shared-network-storage-waiver`,
   },
 } as const;
+
+const NATIVE_KEY = '3b9c2e7a-5d41-4f8e-a6b2-9c7d1e0f4a58';
+const AWS_CONNECTOR = `/subscriptions/${S1}/resourceGroups/rg-app-prod/providers/Microsoft.Security/securityConnectors/aws-contoso-prod`;
+
+/** Defender's own engine (seed.json `defender`): a recommendation with no policy, exempted through standardAssignments. */
+export const DEFENDER = {
+  /** "Machines should have secrets findings resolved": Defender-native, no policyDefinitionId. */
+  nativeAssessmentKey: NATIVE_KEY,
+  /** The standard containing it, assigned (effect Audit) at the production subscription and at the AWS connector. */
+  standardName: 'e4b6c8d2-3a5f-4b7e-9c1d-2f4a6b8c0d13',
+  standardAssignments: {
+    subscription: `/subscriptions/${S1}/providers/Microsoft.Security/standardAssignments/8f1d3b5a-7c2e-4a9b-b6d4-0e2f4a6c8b17`,
+    awsConnector: `${AWS_CONNECTOR}/providers/Microsoft.Security/standardAssignments/c2a4e6f8-0b1d-4c3e-8f5a-7b9d1e3f5a26`,
+  },
+  awsConnector: AWS_CONNECTOR,
+  /** The native recommendation on an Azure VM and on an AWS EC2 instance Defender sees through the connector. */
+  azureResource: res(S1, 'rg-app-prod', 'Microsoft.Compute/virtualMachines', 'vm-app-prod-01'),
+  awsResource: `${AWS_CONNECTOR}/securityentitydata/aws-ec2-instance-i-0a1b2c3d4e5f67890`,
+} as const;

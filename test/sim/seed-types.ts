@@ -14,6 +14,7 @@ export interface SimSeed {
   exemptions?: SeedExemption[];
   /** Scopes (and everything below them) where the client lacks Microsoft.Authorization/policyAssignments/exempt/action. */
   deniedExemptScopes?: string[];
+  defender?: SeedDefender;
 }
 
 export interface SeedManagementGroup {
@@ -133,4 +134,58 @@ export interface SeedExemption {
   exemptionManagementMode?: 'Default' | 'UserSelfServe';
   createdAt?: string;
   createdBy?: string;
+}
+
+/**
+ * Defender for Cloud's own engine: security standards, their assignments (Microsoft.Security/standardAssignments,
+ * 2024-08-01), security connectors and the Defender-native recommendations (no policyDefinitionId) they carry.
+ * Kept apart from `assessments` so the policy-based seed, and every count built on it, stays as it is.
+ */
+export interface SeedDefender {
+  securityStandards: SeedSecurityStandard[];
+  /** Assignments already in place (the standard's own `Audit` assignment, pre-existing exemptions). */
+  standardAssignments: SeedStandardAssignment[];
+  securityConnectors: SeedSecurityConnector[];
+  assessments: SeedNativeAssessment[];
+}
+
+export interface SeedSecurityStandard {
+  /** GUID; assigned as `/providers/Microsoft.Security/Standards/{name}`. */
+  name: string;
+  /** Where SecurityStandards_List/Get answer for it (a subscription). */
+  scope: string;
+  displayName: string;
+  description?: string;
+  standardType: 'Custom' | 'Default' | 'Compliance';
+  cloudProviders: Array<'Azure' | 'AWS' | 'GCP'>;
+  assessmentKeys: string[];
+}
+
+export interface SeedStandardAssignment {
+  scope: string;
+  /** GUID. */
+  name: string;
+  displayName: string;
+  description?: string;
+  /** The standard's GUID. */
+  standard: string;
+  effect: 'Audit' | 'Exempt' | 'Attest';
+}
+
+/** `{resourceGroupId}/providers/Microsoft.Security/securityConnectors/{name}` and the cloud entities under it. */
+export interface SeedSecurityConnector {
+  resourceGroupId: string;
+  name: string;
+  environment: 'AWS' | 'GCP';
+  /** Child resources as Defender names them: `{type}/{name}` below the connector. */
+  entities: string[];
+}
+
+export interface SeedNativeAssessment {
+  resourceId: string;
+  name: string;
+  displayName: string;
+  status: SeedAssessment['status'];
+  /** Assessment metadata as Defender answers it for its own engine: no policyDefinitionId. */
+  metadata: Omit<SeedAssessment['metadata'], 'policyDefinitionId'>;
 }

@@ -2,6 +2,7 @@
 import type { IndexingMode } from './graph/graph-index.js';
 import type { ResourceGraphOptions } from './graph/resource-graph.js';
 import type { SimSeed } from './seed-types.js';
+import type { StandardAssignmentResource } from './state/defender-state.js';
 
 export type { IndexingMode, ResourceGraphOptions };
 export type { QuotaOptions } from './graph/quota.js';
@@ -53,6 +54,8 @@ export interface SimTenant {
   requests: SimRequestRecord[];
   violations: SimViolation[];
   exemptions(): PolicyExemptionResource[];
+  /** Microsoft.Security/standardAssignments (seeded and written), deep copies. */
+  standardAssignments(): StandardAssignmentResource[];
   /**
    * Deletes a seeded resource out of band (as the portal would; the sim's ARM has no resource API): it
    * stops existing for ARM at once and for Resource Graph per its indexing mode. Exemptions on it stay,

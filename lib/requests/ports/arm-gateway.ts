@@ -1,4 +1,5 @@
 import type { PolicyExemptionProperties } from '../../azure/policy-exemption.js';
+import type { StandardAssignmentExemptionProperties } from '../../azure/standard-assignment.js';
 
 export interface AssessmentInfo {
   readonly id: string;
@@ -24,6 +25,42 @@ export interface PolicySetInfo {
   readonly policyDefinitions: readonly { readonly policyDefinitionId: string; readonly policyDefinitionReferenceId?: string }[];
 }
 
+/** What a recommendation is: which exemption mechanism applies follows from `mechanism`. */
+export interface AssessmentMetadataInfo {
+  readonly assessmentKey: string;
+  readonly displayName: string;
+  /** `policy`: the metadata names a policyDefinitionId (policy exemptions); `defender`: Defender's own engine (standard assignments). */
+  readonly mechanism: 'policy' | 'defender';
+  readonly policyDefinitionId?: string;
+  /** BuiltIn | CustomPolicy | CustomerManaged | VerifiedPartner. */
+  readonly assessmentType?: string;
+  readonly preview: boolean;
+}
+
+export interface SecurityStandardInfo {
+  readonly id: string;
+  /** The standard's GUID, which an assignment names as `/providers/Microsoft.Security/Standards/{name}`. */
+  readonly name: string;
+  readonly displayName?: string;
+  readonly standardType?: string;
+  readonly assessmentKeys: readonly string[];
+  readonly cloudProviders: readonly string[];
+}
+
+export interface StandardAssignmentInfo {
+  readonly id: string;
+  readonly name: string;
+  /** The scope it was listed or read at, canonical. */
+  readonly scope: string;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly effect?: string;
+  readonly assignedStandardId?: string;
+  readonly assessmentKey?: string;
+  readonly exemptionCategory?: string;
+  readonly expiresOn?: string;
+}
+
 /** Everything the broker asks of Azure Resource Manager; errors are ArmError. */
 export interface ArmGateway {
   getAssessment(resourceId: string, assessmentKey: string): Promise<AssessmentInfo | undefined>;
@@ -35,4 +72,15 @@ export interface ArmGateway {
   listSecurityContactEmails(subscriptionId: string): Promise<string[]>;
   /** Create-or-update, so a retried apply never duplicates. Returns the exemption's id. */
   putExemption(scope: string, name: string, properties: PolicyExemptionProperties): Promise<string>;
+  /** A recommendation's metadata by assessment key; undefined when Defender does not know the key. */
+  getAssessmentMetadata(assessmentKey: string): Promise<AssessmentMetadataInfo | undefined>;
+  /** Security standards available at a subscription, resource group or resource. */
+  listSecurityStandards(scope: string): Promise<SecurityStandardInfo[]>;
+  /** Standard assignments at the scope and at every scope above it within its subscription, innermost first. */
+  listStandardAssignmentsAbove(scope: string): Promise<StandardAssignmentInfo[]>;
+  getStandardAssignment(scope: string, name: string): Promise<StandardAssignmentInfo | undefined>;
+  /** Create-or-update of an `Exempt` standard assignment, so a retried apply never duplicates. Returns its id. */
+  putStandardAssignment(scope: string, name: string, properties: StandardAssignmentExemptionProperties): Promise<string>;
+  /** True when it existed. */
+  deleteStandardAssignment(scope: string, name: string): Promise<boolean>;
 }

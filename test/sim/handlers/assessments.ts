@@ -1,6 +1,6 @@
 // Microsoft.Security/assessments at 2021-06-01, answered the way @azure/arm-security 5.x reads them.
 import { notFound } from '../arm/errors.js';
-import type { SeedAssessment } from '../seed-types.js';
+import type { SeedAssessment, SeedNativeAssessment } from '../seed-types.js';
 import { idKey, normalizeId } from '../state/scope.js';
 import { ok, type Handler, type HandlerContext } from './types.js';
 
@@ -9,7 +9,7 @@ const PORTAL = 'https://portal.azure.com/#blade/Microsoft_Azure_Security/Recomme
 const FIRST_EVALUATED = '2025-05-01T08:00:00Z';
 const STATUS_CHANGED = '2025-05-20T08:00:00Z';
 
-function toResource(a: SeedAssessment, resourceId: string, expand?: string): object {
+function toResource(a: SeedAssessment | SeedNativeAssessment, resourceId: string, expand?: string): object {
   return {
     id: `${resourceId}/providers/Microsoft.Security/assessments/${a.name}`,
     name: a.name,
@@ -18,7 +18,7 @@ function toResource(a: SeedAssessment, resourceId: string, expand?: string): obj
       resourceDetails: { source: 'Azure', id: resourceId },
       displayName: a.displayName,
       status: { ...a.status, firstEvaluationDate: FIRST_EVALUATED, statusChangeDate: STATUS_CHANGED },
-      ...(a.additionalData ? { additionalData: a.additionalData } : {}),
+      ...('additionalData' in a && a.additionalData ? { additionalData: a.additionalData } : {}),
       ...(expand?.toLowerCase() === 'metadata' ? { metadata: a.metadata } : {}),
       ...(expand?.toLowerCase() === 'links' ? { links: { azurePortalUri: `${PORTAL}${a.name}` } } : {}),
     },
@@ -35,7 +35,9 @@ function requireScope(ctx: HandlerContext, raw: string): string {
 const get: Handler = (ctx) => {
   const resourceId = requireScope(ctx, ctx.params.resourceId ?? '');
   const key = ctx.params.assessmentName?.toLowerCase();
-  const a = ctx.state.assessments.find((x) => idKey(x.resourceId) === idKey(resourceId) && x.name.toLowerCase() === key);
+  const at = (x: { resourceId: string; name: string }) => idKey(x.resourceId) === idKey(resourceId) && x.name.toLowerCase() === key;
+  // Defender-native assessments (no policy) live beside the policy-based seed; see SeedDefender.
+  const a = ctx.state.assessments.find(at) ?? ctx.state.defender.assessments.find(at);
   if (!a) {
     throw notFound('AssessmentNotFound', `The assessment '${ctx.params.assessmentName}' was not found on resource '${normalizeId(resourceId)}'.`);
   }

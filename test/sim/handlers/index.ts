@@ -5,6 +5,7 @@ import { definitionHandlers } from './definitions.js';
 import { exemptionHandlers } from './exemptions.js';
 import { policyInsightsHandlers } from './policy-insights.js';
 import { resourceGraphHandlers } from './resource-graph.js';
+import { securityStandardHandlers } from './security-standards.js';
 import type { Handler } from './types.js';
 
 /** operationId → handler. An operation the specs define but nobody handles answers 501. */
@@ -16,6 +17,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...exemptionHandlers,
   ...policyInsightsHandlers,
   ...resourceGraphHandlers,
+  ...securityStandardHandlers,
 };
 
 export type { Handler, HandlerContext, HandlerResult, Principal } from './types.js';

@@ -15,6 +15,8 @@ export const SERVED_SPEC_FILES = [
   'security/2021-06-01/assessments.json',
   'security/2021-06-01/assessmentMetadata.json',
   'security/2023-12-01-preview/securityContacts.json',
+  'security/2024-08-01/securityStandards.json',
+  'security/2024-08-01/standardAssignments.json',
   'resourcegraph/2024-04-01/resourcegraph.json',
   'policyinsights/2024-10-01/policyStates.json',
 ] as const;

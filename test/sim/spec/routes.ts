@@ -44,6 +44,10 @@ export type RouteResult =
 const ID_SHAPES: Record<string, RegExp> = {
   policyAssignmentId: /\/providers\/Microsoft\.Authorization\/policyAssignments\/[^/]+$/i,
 };
+// A `scope` is always a multi-segment ARM path, but securityStandards/standardAssignments 2024-08-01
+// declare their own Scope parameter without x-ms-skip-url-encoding (their ListStandardAssignments example
+// sends a resource-group path unencoded, as ARM accepts it).
+const ALWAYS_MULTI = new Set(['scope']);
 // ARM documents '' for this one ("should not be provided (or provided as '')").
 const MAY_BE_EMPTY = new Set(['parentResourcePath']);
 
@@ -122,7 +126,7 @@ function compile(template: string, parameters: SpecParameter[]): RouteTemplate {
     }
     const name = m[1]!;
     const spec = parameters.find((p) => p.in === 'path' && p.name === name);
-    const multi = spec?.['x-ms-skip-url-encoding'] === true;
+    const multi = spec?.['x-ms-skip-url-encoding'] === true || ALWAYS_MULTI.has(name);
     params.push({ name, multi });
     return multi ? '(.*?)' : '([^/]+)';
   }).join('/');

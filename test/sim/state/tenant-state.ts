@@ -4,6 +4,7 @@ import type {
   SeedAssessment, SeedPolicyAssignment, SeedPolicyDefinition, SeedPolicySetDefinition, SeedResource, SeedSubscription, SimSeed,
 } from '../seed-types.js';
 import type { PolicyExemptionResource } from '../types.js';
+import { DefenderState } from './defender-state.js';
 import { VersionedMap } from './versioned-map.js';
 import { idKey, managementGroupId, normalizeId, parentWithinSubscription, parseScope } from './scope.js';
 
@@ -27,6 +28,8 @@ export class TenantState {
    * the sim serves over ARM cannot, so it lives beside the resource and only Resource Graph rows show it.
    */
   readonly exemptionManagementModes = new Map<string, string>();
+  /** Security standards, standard assignments, connectors and Defender-native assessments. */
+  readonly defender: DefenderState;
 
   constructor(seed: SimSeed, now: Date = new Date()) {
     this.seed = seed;
@@ -48,6 +51,8 @@ export class TenantState {
     for (const d of seed.policySetDefinitions) this.policySetDefinitions.set(idKey(d.id), d);
     for (const a of seed.policyAssignments) this.policyAssignments.set(idKey(a.id), a);
     this.assessments = seed.assessments;
+    this.defender = new DefenderState(seed.defender, seed.client.clientId, now);
+    for (const id of this.defender.connectorScopes) this.addScope(id);
     for (const e of seed.exemptions ?? []) {
       const id = `${normalizeId(e.scope)}/providers/Microsoft.Authorization/policyExemptions/${e.name}`;
       const expiresOn = e.expiresOn ?? (e.expiresInDays !== undefined

@@ -1,0 +1,74 @@
+// Defender for Cloud's own engine in the simulated tenant: security standards, the mutable store of
+// Microsoft.Security/standardAssignments (2024-08-01), security connectors and Defender-native assessments.
+import type { SeedDefender, SeedNativeAssessment, SeedSecurityStandard } from '../seed-types.js';
+import { idKey, normalizeId } from './scope.js';
+
+export const STANDARD_ASSIGNMENT_TYPE = 'Microsoft.Security/standardAssignments';
+export const SECURITY_STANDARD_TYPE = 'Microsoft.Security/securityStandards';
+
+/** The 2024-08-01 StandardAssignment resource, as stored and answered. */
+export interface StandardAssignmentResource {
+  id: string;
+  name: string;
+  type: typeof STANDARD_ASSIGNMENT_TYPE;
+  properties: {
+    displayName?: string;
+    description?: string;
+    assignedStandard?: { id?: string };
+    effect?: string;
+    excludedScopes?: string[];
+    expiresOn?: string;
+    exemptionData?: { exemptionCategory?: string; assignedAssessment?: { assessmentKey?: string } };
+    metadata: { createdBy: string; createdOn: string; lastUpdatedBy: string; lastUpdatedOn: string };
+  };
+}
+
+export const standardAssignmentId = (scope: string, name: string): string =>
+  `${normalizeId(scope)}/providers/${STANDARD_ASSIGNMENT_TYPE}/${name}`;
+
+/** How an assignment names the standard it assigns (Microsoft's PutExemptionStandardAssignment example). */
+export const assignedStandardId = (standardName: string): string => `/providers/Microsoft.Security/Standards/${standardName}`;
+
+export class DefenderState {
+  readonly standards: SeedSecurityStandard[];
+  readonly assessments: SeedNativeAssessment[];
+  /** idKey(assignment id) → resource. Tests read exemptions back from here. */
+  readonly standardAssignments = new Map<string, StandardAssignmentResource>();
+  /** Connector and connector-entity ids: scopes that exist although they are not seeded resources. */
+  readonly connectorScopes: string[];
+
+  constructor(seed: SeedDefender | undefined, createdBy: string, now: Date) {
+    this.standards = seed?.securityStandards ?? [];
+    this.assessments = seed?.assessments ?? [];
+    this.connectorScopes = (seed?.securityConnectors ?? []).flatMap((c) => {
+      const connector = `${normalizeId(c.resourceGroupId)}/providers/Microsoft.Security/securityConnectors/${c.name}`;
+      return [connector, ...c.entities.map((e) => `${connector}/${e}`)];
+    });
+    const at = now.toISOString();
+    for (const a of seed?.standardAssignments ?? []) {
+      const id = standardAssignmentId(a.scope, a.name);
+      this.standardAssignments.set(idKey(id), {
+        id, name: a.name, type: STANDARD_ASSIGNMENT_TYPE,
+        properties: {
+          displayName: a.displayName,
+          ...(a.description !== undefined ? { description: a.description } : {}),
+          assignedStandard: { id: assignedStandardId(a.standard) },
+          effect: a.effect,
+          excludedScopes: [],
+          metadata: { createdBy, createdOn: at, lastUpdatedBy: createdBy, lastUpdatedOn: at },
+        },
+      });
+    }
+  }
+
+  /** The standard an `assignedStandard.id` names, by its last segment (Standards/… or securityStandards/…). */
+  standardFor(assignedId: string | undefined): SeedSecurityStandard | undefined {
+    const name = assignedId?.split('/').pop()?.toLowerCase();
+    return name ? this.standards.find((s) => s.name.toLowerCase() === name) : undefined;
+  }
+
+  /** Metadata of a Defender-native recommendation, by assessment key. */
+  nativeMetadata(key: string): SeedNativeAssessment | undefined {
+    return this.assessments.find((a) => a.name.toLowerCase() === key.toLowerCase());
+  }
+}
