@@ -77,7 +77,7 @@ param maxExpiryDays int = 365
 ])
 param defaultExemptionCategory string = 'Waiver'
 
-@description('Teams channels for review cards, as JSON: {"subscriptions":{"<subscription id>":"19:…@thread.tacv2"},"default":"19:…@thread.tacv2"} (docs/teams.md); empty: no channel cards.')
+@description('Teams channels for review cards, as JSON: {"subscriptions":{"<subscription id>":"19:…@thread.tacv2"},"managementGroups":{"<management group id>":"19:…@thread.tacv2"},"default":"19:…@thread.tacv2"}; a subscription entry wins, then the nearest management group, then default (docs/teams.md); empty: no channel cards.')
 param teamsChannelMap string = ''
 
 // The nightly sweep (docs/deploy.md, "Nightly sweep"). It runs at 02:00 UTC (SWEEP_SCHEDULE).

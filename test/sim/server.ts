@@ -10,6 +10,7 @@ import type { FaultRegistry } from './faults.js';
 import type { RouteTable } from './spec/routes.js';
 import type { SimCertificate } from './tls.js';
 import type { FaultSpec, SimRequestRecord } from './types.js';
+import { readBody } from './read-body.js';
 
 export interface ServerDeps extends ArmDeps {
   routes: RouteTable;
@@ -110,14 +111,6 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function parseMaybeJson(text: string): unknown {
   if (!text) return undefined;
