@@ -68,6 +68,9 @@ it('the sweep\'s events replace the card in place: expiring (with the threshold)
     const latest = world.teams.activities(CHANNEL).find((a) => a.id === sent.id)!;
     return JSON.stringify(latest.activity).includes(text) ? latest : undefined;
   }, `the card to say ${text}`);
+  // The applied event is queued after the state is stored: let it land first, or it would replace the
+  // expiring card below (as it should: here no sweep moved the request on, so its state is still applied).
+  await cardSays('Exemption request: applied');
   // What FanOutSweepNotices enqueues (see its unit tests).
   await queue.sendMessage(JSON.stringify({ kind: 'request-event', requestId: id, event: 'expiring', thresholdDays: 7 }));
   const expiring = await cardSays('Exemption: expiring soon');
