@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { SweepFinding, SweepRun } from '../sweep/model.js';
 import type { FindingsFilter, FindingsPage, KnownFinding, SweepStore } from '../sweep/ports/sweep-store.js';
 import { isStatus } from './open-keys.js';
+import { claimRow } from './row-claim.js';
 import {
   FINDING_KEY_PATTERN, FIRST_SEEN_PREFIX, LEASE_PARTITION, LEASE_ROW, LEDGER_PREFIX, RUN_PARTITION,
   approximateWireBytes, CHUNK_FINDINGS, CHUNK_ROW_PATTERN, firstSeenEntities, firstSeenKeys, fromParts, isFindingKind, isRunId, noticeEntity, runEntity, snapshotEntities, snapshotPartition,
@@ -43,31 +44,7 @@ export class TableSweepStore implements SweepStore {
   async acquireLease(runId: string, until: string): Promise<boolean> {
     if (!isRunId(runId)) throw new Error('a sweep run id must be lower-case letters, digits and dashes');
     const row = { partitionKey: LEASE_PARTITION, rowKey: LEASE_ROW, holder: runId, until };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await this.runs.createEntity(row);
-        return true;
-      } catch (error) {
-        if (!isStatus(error, 409)) throw error;
-      }
-      let held;
-      try {
-        held = await this.runs.getEntity<LeaseEntity>(LEASE_PARTITION, LEASE_ROW);
-      } catch (error) {
-        if (isStatus(error, 404)) continue; // released in between: try to create it again
-        throw error;
-      }
-      const expired = !(Date.parse(held.until) > this.clock.now().getTime());
-      if (held.holder !== runId && !expired) return false;
-      try {
-        await this.runs.updateEntity(row, 'Replace', { etag: held.etag });
-        return true;
-      } catch (error) {
-        if (isStatus(error, 412) || isStatus(error, 404)) return false; // another contender got there first
-        throw error;
-      }
-    }
-    return false;
+    return claimRow<LeaseEntity>(this.runs, row, (held) => held.holder !== runId && Date.parse(held.until ?? '') > this.clock.now().getTime());
   }
 
   async releaseLease(runId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
+import { isStatus } from '../store/open-keys.js';
 
 /** One review card: a request's card in one conversation. */
 export interface SentCard {
@@ -47,7 +48,7 @@ export class TeamsCardStore {
       await this.table.createEntity({ ...key, ...card, claimedAt: now.toISOString() });
       return { card, ours: true };
     } catch (error) {
-      if (statusOf(error) !== 409) throw error;
+      if (!isStatus(error, 409)) throw error;
     }
     const row = await this.table.getEntity<Record<string, unknown>>(key.partitionKey, key.rowKey);
     const existing = toCard(row);
@@ -57,7 +58,7 @@ export class TeamsCardStore {
     try {
       await this.table.updateEntity({ ...key, claimedAt: now.toISOString() }, 'Merge', { etag: row.etag });
     } catch (error) {
-      if (statusOf(error) === 412) throw new CardBusyError(card.requestId);
+      if (isStatus(error, 412)) throw new CardBusyError(card.requestId);
       throw error;
     }
     return { card: existing, ours: true };
@@ -76,21 +77,17 @@ export class TeamsCardStore {
     try {
       return toCard(await this.table.getEntity<Record<string, unknown>>(requestId, rowKey(conversationId)));
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (isStatus(error, 404)) return undefined;
       throw error;
     }
   }
 
   async ofRequest(requestId: string): Promise<SentCard[]> {
     const cards: SentCard[] = [];
-    const filter = `PartitionKey eq '${requestId.replace(/'/g, "''")}'`;
+    const filter = odata`PartitionKey eq ${requestId}`;
     for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) cards.push(toCard(e));
     return cards;
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as { statusCode?: number }).statusCode;
 }
 
 function rowKey(conversationId: string): string {

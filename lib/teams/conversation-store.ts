@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { canonicalIdentity } from '../requests/identity.js';
+import { isStatus } from '../store/open-keys.js';
 
 /** Where the bot can post: captured from Teams' installationUpdate, the only time Teams tells us. */
 export interface ConversationRef {
@@ -47,7 +48,7 @@ export class TeamsConversationStore {
       const e = await this.table.getEntity<Record<string, unknown>>('identity', identityKey(address));
       return await this.find('personal', String(e['aadObjectId']));
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (isStatus(error, 404)) return undefined;
       throw error;
     }
   }
@@ -62,7 +63,7 @@ export class TeamsConversationStore {
         installedBy: String(e['installedBy']), installedAt: String(e['installedAt']),
       };
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (isStatus(error, 404)) return undefined;
       throw error;
     }
   }

@@ -1,5 +1,6 @@
-import { isRestError } from '@azure/core-rest-pipeline';
 import type { TableClient } from '@azure/data-tables';
+import { isStatus } from '../store/open-keys.js';
+import { claimRow } from '../store/row-claim.js';
 import type { TicketSource } from './mapping.js';
 import type { TicketLink, TicketStore } from './ticket-store.js';
 
@@ -25,19 +26,8 @@ export class TableTicketStore implements TicketStore {
   constructor(private readonly table: TableClient) {}
 
   async claimDelivery(source: TicketSource, deliveryId: string, expiresAt: Date, now: Date): Promise<boolean> {
-    const partitionKey = `delivery-${source}`;
-    if (await this.insert({ partitionKey, rowKey: deliveryId, expiresAt: expiresAt.toISOString() })) return true;
-    const existing = await this.table.getEntity<{ expiresAt?: string }>(partitionKey, deliveryId).catch(notFound);
-    if (!existing) return this.claimDelivery(source, deliveryId, expiresAt, now);
-    if (Date.parse(existing.expiresAt ?? '') > now.getTime()) return false;
-    // An expired claim is taken over with If-Match, so of two late contenders only one wins.
-    try {
-      await this.table.updateEntity({ partitionKey, rowKey: deliveryId, expiresAt: expiresAt.toISOString() }, 'Replace', { etag: existing.etag });
-      return true;
-    } catch (error) {
-      if (isRestError(error) && (error.statusCode === 412 || error.statusCode === 404)) return false;
-      throw error;
-    }
+    const row = { partitionKey: `delivery-${source}`, rowKey: deliveryId, expiresAt: expiresAt.toISOString() };
+    return claimRow<{ expiresAt: string }>(this.table, row, (held) => Date.parse(held.expiresAt ?? '') > now.getTime());
   }
 
   async releaseDelivery(source: TicketSource, deliveryId: string): Promise<void> {
@@ -74,7 +64,7 @@ export class TableTicketStore implements TicketStore {
       await this.table.createEntity(entity);
       return true;
     } catch (error) {
-      if (isRestError(error) && error.statusCode === 409) return false;
+      if (isStatus(error, 409)) return false;
       throw error;
     }
   }
@@ -102,6 +92,6 @@ function linkFrom(entity: LinkEntity | undefined): TicketLink | undefined {
 }
 
 function notFound(error: unknown): undefined {
-  if (isRestError(error) && error.statusCode === 404) return undefined;
+  if (isStatus(error, 404)) return undefined;
   throw error;
 }
