@@ -137,10 +137,13 @@ export function createServices(options: AppOptions = {}): AppServices {
   });
   // The channels beyond e-mail that the settings turn on; each drains its own queue of request events.
   const teamsQueue = queue<RequestEventMessage>(STORAGE_NAMES.teamsQueue);
-  const outboxes = once(async (): Promise<readonly RequestEventOutbox[]> => [
-    ...(settings.teams ? [{ channel: 'teams', send: async (message: RequestEventMessage) => (await teamsQueue()).send(message) }] : []),
-    ...(settings.tickets.jira || settings.tickets.servicenow ? [new (await import('./tickets/ticket-outbox.js')).TicketOutbox(await ticketsQueue())] : []),
-  ]);
+  const outboxes = once(async (): Promise<readonly RequestEventOutbox[]> => {
+    const { queueOutbox } = await import('./notify/request-event.js');
+    return [
+      ...(settings.teams ? [queueOutbox('teams', teamsQueue)] : []),
+      ...(settings.tickets.jira || settings.tickets.servicenow ? [queueOutbox('tickets', ticketsQueue)] : []),
+    ];
+  });
   const notifier = once(async (): Promise<Notifier> => {
     const { EmailNotifier } = await import('./notify/email-notifier.js');
     const links = { publicBaseUrl: settings.publicBaseUrl, signingKey: settings.review.signingKey, linkTtlHours: settings.review.linkTtlHours };

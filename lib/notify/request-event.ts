@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { lazily, zod } from '../core/lazy-zod.js';
+import type { WorkQueue } from '../requests/ports/work-queue.js';
 
 /**
  * What happened to a request, as the channels beyond e-mail (a Teams card, a ticket) hear of it. Each
@@ -39,4 +40,9 @@ export interface RequestEventOutbox {
   /** The channel, for log lines ("teams", "tickets"). */
   readonly channel: string;
   send(message: RequestEventMessage): Promise<void>;
+}
+
+/** A channel's outbox is its queue; its worker keeps what concerns it (a ticket channel: linked requests). */
+export function queueOutbox(channel: string, queue: () => Promise<WorkQueue<RequestEventMessage>>): RequestEventOutbox {
+  return { channel, send: async (message) => (await queue()).send(message) };
 }
