@@ -36,16 +36,56 @@ export interface ResolvedAssignment {
   readonly policyDefinitionReferenceIds: readonly string[];
 }
 
-export interface ExemptionTarget {
-  readonly resourceId: string;
-  readonly assignments: readonly ResolvedAssignment[];
+/**
+ * A Defender security standard, assigned at or above a target, that contains the recommendation: the
+ * target is exempted from it with an `Exempt` standard assignment (Defender-native recommendations, and
+ * targets Azure Policy does not reach, such as AWS and GCP resources under a security connector).
+ */
+export interface ResolvedStandard {
+  /** `/providers/Microsoft.Security/Standards/{guid}`, lower-case: the exemption's `assignedStandard.id`. */
+  readonly assignedStandardId: string;
+  readonly displayName?: string;
+  /** The standard assignment at or above the target through which the standard applies to it. */
+  readonly standardAssignmentId: string;
 }
 
-export interface CreatedExemption {
-  readonly id: string;
-  readonly resourceId: string;
-  readonly policyAssignmentId: string;
+/** How many resources a subscription- or resource-group-wide exemption covers, counted at request time. */
+export interface ScopeCoverage {
+  /** Resources under the scope that Defender assesses for the recommendation. */
+  readonly resources: number;
+  /** Of those, the ones the recommendation currently flags (status Unhealthy). */
+  readonly unhealthy: number;
+  readonly countedAt: string;
 }
+
+export interface ExemptionTarget {
+  /** The exemption's scope: a resource, or for a scope-wide request a resource group or subscription. */
+  readonly resourceId: string;
+  /** Azure Policy exemptions to write, one per assignment. */
+  readonly assignments: readonly ResolvedAssignment[];
+  /** Standard-assignment exemptions to write, one per standard; absent on requests stored before they existed. */
+  readonly standards?: readonly ResolvedStandard[];
+  /** Set when `resourceId` is a resource group or subscription. */
+  readonly coverage?: ScopeCoverage;
+}
+
+/** The exemption mechanisms, as the channels name them. */
+export type ExemptionMechanism = 'policy' | 'standard';
+
+export type CreatedExemption =
+  | {
+    /** Absent on requests stored before standard assignments existed. */
+    readonly kind?: 'policy';
+    readonly id: string;
+    readonly resourceId: string;
+    readonly policyAssignmentId: string;
+  }
+  | {
+    readonly kind: 'standard';
+    readonly id: string;
+    readonly resourceId: string;
+    readonly assignedStandardId: string;
+  };
 
 export interface Decision {
   readonly outcome: 'approved' | 'rejected';

@@ -49,6 +49,8 @@ export class ManagedIndex {
 
   add(request: ExemptionRequest): void {
     for (const created of request.exemptions) {
+      // Policy exemptions only: the inventory this index is checked against lists policyExemptions.
+      if (created.kind === 'standard') continue;
       const target = request.targets.find((t) => t.resourceId.toLowerCase() === created.resourceId.toLowerCase());
       const assignment = target?.assignments.find((a) => a.policyAssignmentId.toLowerCase() === created.policyAssignmentId.toLowerCase());
       const key = created.id.toLowerCase();
