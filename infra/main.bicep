@@ -60,7 +60,7 @@ param emailDataLocation string = 'United States'
 @description('Public zip of the built app that the deployment installs; empty when azd deploys the code.')
 param packageUri string = 'https://github.com/exemption-broker/exemption-broker/releases/download/v0.1.0/released-package.zip'
 
-@description('Subscriptions the app governs (it gets Security Reader, Reader, a policy-exemption writer role and a policy-evaluation trigger role in each); empty for this subscription.')
+@description('Subscriptions the app governs (it gets Security Reader, Reader, a policy-exemption writer role, a Defender standard-exemption writer role and a policy-evaluation trigger role in each); empty for this subscription.')
 param governedSubscriptionIds array = []
 
 @description('Extra approvers (";"-separated emails) besides the subscriptions\' security contacts.')

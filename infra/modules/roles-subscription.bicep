@@ -1,17 +1,19 @@
 targetScope = 'subscription'
 
 // What the app may do in a governed subscription, and nothing broader:
-// Security Reader reads security contacts and assessments; Reader lets Resource Graph (the
-// nightly sweep's policyresources, securityresources and resources queries too) and the policy
-// assignment / set definition lookups see the subscription; a custom role holds exactly the
-// exemption actions; another holds only the Policy Insights evaluation trigger the sweep uses;
-// and, only when the sweep deletes expired exemptions, a third holds only reading and deleting
-// exemptions. (Resource Policy Contributor, the narrowest built-in role that can write
+// Security Reader reads security contacts and assessments, and Defender's security standards,
+// standard assignments and assessment metadata (its Microsoft.Security/*/read); Reader lets Resource
+// Graph (the nightly sweep's policyresources, securityresources and resources queries too) and the
+// policy assignment / set definition lookups see the subscription; a custom role holds exactly the
+// exemption actions; another holds only the standard-assignment write that exempts a resource from
+// a Defender-native recommendation; another holds only the Policy Insights evaluation trigger the
+// sweep uses; and, only when the sweep deletes expired exemptions, two more hold only deleting
+// exemptions of each kind. (Resource Policy Contributor, the narrowest built-in role that can write
 // exemptions, could also change policy assignments and definitions.)
 param principalId string
 @description('Per-environment token: custom role names are unique in a tenant, and each environment keeps its own.')
 param environmentToken string
-@description('The sweep deletes expired exemptions (sweepDeleteExpiredAfterDays > 0): define and grant the exemption remover role.')
+@description('The sweep deletes expired exemptions (sweepDeleteExpiredAfterDays > 0): define and grant the exemption remover roles.')
 param grantExemptionRemoval bool = false
 
 var roleIds = {
@@ -37,6 +39,39 @@ resource policyExemptionWriterRole 'Microsoft.Authorization/roleDefinitions@2022
     permissions: [
       {
         actions: policyExemptionWriterActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      subscription().id
+    ]
+  }
+}
+
+// Exempting a resource from a Defender-native recommendation (no policy behind it) is a
+// Microsoft.Security/standardAssignments resource with effect Exempt at the resource, resource group
+// or subscription. Microsoft documents Security Admin for this, but Security Admin is all of
+// Microsoft.Security/* plus policy assignments, definitions and exemptions: it could also change
+// security policies, pricing plans, auto-provisioning and security contacts, dismiss alerts and
+// open just-in-time VM access. So the app gets only the write; Security Reader already reads
+// standards, assignments and metadata. RBAC cannot tell an Exempt body from an Audit one (nor a
+// new assignment from a change to an existing one): the app's write guard checks what it puts.
+var defenderStandardExemptionWriterActions = [
+  'Microsoft.Security/standardAssignments/write'
+]
+var defenderStandardExemptionWriterRoleId = guid(subscription().id, 'exemption-broker-defender-standard-exemption-writer', environmentToken)
+
+resource defenderStandardExemptionWriterRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: defenderStandardExemptionWriterRoleId
+  properties: {
+    roleName: 'Defender standard exemption writer (exemption-broker ${environmentToken})'
+    description: 'Creates Defender for Cloud standard assignments (the exemptions of Defender-native recommendations); nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: defenderStandardExemptionWriterActions
         notActions: []
         dataActions: []
         notDataActions: []
@@ -101,6 +136,32 @@ resource policyExemptionRemoverRole 'Microsoft.Authorization/roleDefinitions@202
   }
 }
 
+// Only when the sweep deletes managed exemptions some days after they expired, for the Defender kind.
+var defenderStandardExemptionRemoverActions = [
+  'Microsoft.Security/standardAssignments/delete'
+]
+var defenderStandardExemptionRemoverRoleId = guid(subscription().id, 'exemption-broker-defender-standard-exemption-remover', environmentToken)
+
+resource defenderStandardExemptionRemoverRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (grantExemptionRemoval) {
+  name: defenderStandardExemptionRemoverRoleId
+  properties: {
+    roleName: 'Defender standard exemption remover (exemption-broker ${environmentToken})'
+    description: 'Deletes Defender for Cloud standard assignments (the exemptions of Defender-native recommendations); nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: defenderStandardExemptionRemoverActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      subscription().id
+    ]
+  }
+}
+
 resource securityReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(subscription().id, principalId, roleIds.securityReader)
   properties: {
@@ -141,6 +202,24 @@ resource policyExemptionRemover 'Microsoft.Authorization/roleAssignments@2022-04
   name: guid(subscription().id, principalId, policyExemptionRemoverRoleId)
   properties: {
     roleDefinitionId: policyExemptionRemoverRole.id
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource defenderStandardExemptionWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(subscription().id, principalId, defenderStandardExemptionWriterRoleId)
+  properties: {
+    roleDefinitionId: defenderStandardExemptionWriterRole.id
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource defenderStandardExemptionRemover 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantExemptionRemoval) {
+  name: guid(subscription().id, principalId, defenderStandardExemptionRemoverRoleId)
+  properties: {
+    roleDefinitionId: defenderStandardExemptionRemoverRole.id
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

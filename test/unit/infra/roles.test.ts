@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { asObject, resourcesOfType, scopes, type JsonObject } from './arm-template.js';
 import { armTemplate, INFRA, readText } from './fixtures.js';
 import { BUILT_IN_ROLES, customRoles, grants, TOO_BROAD } from './roles.js';
+import {
+  checkStandardCoverage, checkStandardRolesArm, checkStandardRolesBicep, standardRolesScope, STANDARD_EXEMPTION_REMOVER_ACTIONS,
+  STANDARD_EXEMPTION_WRITER_ACTIONS,
+} from './standard-assignment-roles.js';
 
 // What the identity may do, and nothing broader (scope: role).
 const EXPECTED = [
@@ -12,6 +16,8 @@ const EXPECTED = [
   'subscription: reader', // Resource Graph (requests and the nightly sweep), assignments and set definitions
   'subscription: policyEvaluationTriggerRoleId', // custom: only the Policy Insights evaluation trigger (sweep)
   'subscription: policyExemptionRemoverRoleId', // custom, only when the sweep deletes expired exemptions
+  'subscription: defenderStandardExemptionWriterRoleId', // custom: only the standard-assignment write (Defender-native exemptions)
+  'subscription: defenderStandardExemptionRemoverRoleId', // custom: only its delete, only when the sweep deletes expired exemptions
   'Microsoft.Storage/storageAccounts: storageBlobDataOwner', // host storage, Flex package container
   'Microsoft.Storage/storageAccounts: storageQueueDataContributor', // notify, apply and sweep queues
   'Microsoft.Storage/storageAccounts: storageTableDataContributor', // request store, sweep runs and findings
@@ -125,5 +131,103 @@ describe('role assignments', () => {
       }
     }
     expect([...new Set(seen)].sort()).toEqual(Object.keys(BUILT_IN_ROLES).sort());
+  });
+});
+
+describe('Defender standard-assignment exemptions get exactly their write (and, with deletion on, their delete)', () => {
+  const rolesBicep = (): string => readText('infra', 'modules', 'roles-subscription.bicep');
+  const writerGrant = (resources: JsonObject[]): JsonObject =>
+    resources.find((r) => r['type'] === 'Microsoft.Authorization/roleAssignments' && String(r['name']).includes('defenderStandardExemptionWriterRoleId'))!;
+
+  it('a custom writer role with only standardAssignments/write, always granted; a remover with only the delete, only when the sweep deletes', () => {
+    expect(STANDARD_EXEMPTION_WRITER_ACTIONS).toEqual(['Microsoft.Security/standardAssignments/write']);
+    expect(STANDARD_EXEMPTION_REMOVER_ACTIONS).toEqual(['Microsoft.Security/standardAssignments/delete']);
+    expect(checkStandardRolesArm(armTemplate())).toEqual([]);
+    expect(checkStandardRolesBicep(rolesBicep())).toEqual([]);
+    // Reads (standards, standard assignments, assessment metadata) come from Security Reader and Reader;
+    // the write and the delete only from the two custom roles.
+    expect(checkStandardCoverage(armTemplate())).toEqual([]);
+  });
+
+  it('fails when either role is widened, in azuredeploy.json or in Bicep', () => {
+    const t = armTemplate();
+    const { vars } = standardRolesScope(t);
+    (vars['defenderStandardExemptionWriterActions'] as string[]).push('Microsoft.Security/standardAssignments/delete');
+    vars['defenderStandardExemptionRemoverActions'] = ['Microsoft.Security/*'];
+    expect(checkStandardRolesArm(t)).toEqual([
+      'azuredeploy.json Defender standard exemption writer: actions are ["Microsoft.Security/standardAssignments/write","Microsoft.Security/standardAssignments/delete"]',
+      'azuredeploy.json Defender standard exemption remover: actions are ["Microsoft.Security/*"]',
+    ]);
+    expect(checkStandardCoverage(t)).toEqual([
+      'Microsoft.Security/standardAssignments/write comes from ["defenderStandardExemptionWriterRoleId","defenderStandardExemptionRemoverRoleId"], not only defenderStandardExemptionWriterRoleId',
+      'Microsoft.Security/standardAssignments/delete comes from ["defenderStandardExemptionWriterRoleId","defenderStandardExemptionRemoverRoleId"], not only defenderStandardExemptionRemoverRoleId',
+    ]);
+    const bicep = rolesBicep()
+      .replace("  'Microsoft.Security/standardAssignments/write'\n]", "  'Microsoft.Security/standardAssignments/write'\n  'Microsoft.Security/pricings/write'\n]")
+      .replace('actions: defenderStandardExemptionRemoverActions\n        notActions: []\n        dataActions: []\n',
+        "actions: defenderStandardExemptionRemoverActions\n        notActions: []\n        dataActions: [\n          'Microsoft.Security/*'\n        ]\n");
+    expect(checkStandardRolesBicep(bicep)).toEqual([
+      'roles-subscription.bicep Defender standard exemption writer: actions are ["Microsoft.Security/standardAssignments/write","Microsoft.Security/pricings/write"]',
+      'roles-subscription.bicep Defender standard exemption remover: not defined only when grantExemptionRemoval with exactly its actions at the subscription',
+    ]);
+  });
+
+  it('fails when a role or its grant is missing, or the remover loses its condition', () => {
+    const t = armTemplate();
+    const scope = standardRolesScope(t);
+    const roles = scopes(t).find((s) => s.path === '/roles-*-*')!;
+    roles.template.resources = scope.resources.filter((r) => !(r['type'] === 'Microsoft.Authorization/roleDefinitions' && r['name'] === "[variables('defenderStandardExemptionWriterRoleId')]"));
+    for (const r of roles.template.resources) if (String(r['name']).includes('defenderStandardExemptionRemoverRoleId')) delete r['condition'];
+    expect(checkStandardRolesArm(t)).toEqual([
+      'azuredeploy.json Defender standard exemption writer: no role definition',
+      'azuredeploy.json Defender standard exemption remover: defined unconditionally',
+      'azuredeploy.json Defender standard exemption remover: granted unconditionally',
+    ]);
+    const bicep = rolesBicep()
+      .replace(/\nresource defenderStandardExemptionWriter '[^]*?\n\}\n/, '\n')
+      .replaceAll("resource defenderStandardExemptionRemover 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantExemptionRemoval) {", "resource defenderStandardExemptionRemover 'Microsoft.Authorization/roleAssignments@2022-04-01' = {");
+    expect(checkStandardRolesBicep(bicep)).toEqual([
+      'roles-subscription.bicep Defender standard exemption writer: not granted unconditionally to principalId, named guid(subscription().id, principalId, role)',
+      'roles-subscription.bicep Defender standard exemption remover: not granted only when grantExemptionRemoval to principalId, named guid(subscription().id, principalId, role)',
+    ]);
+  });
+
+  it('fails when an assignment is not named guid(subscription().id, principalId, role)', () => {
+    const t = armTemplate();
+    writerGrant(standardRolesScope(t).resources)['name'] = "[guid(parameters('principalId'), variables('defenderStandardExemptionWriterRoleId'))]";
+    expect(checkStandardRolesArm(t)).toEqual(['azuredeploy.json Defender standard exemption writer: assignment is not named guid(subscription().id, principalId, role)']);
+    expect(grants(t).problems).toEqual([
+      "/roles-*-*:[guid(parameters('principalId'), variables('defenderStandardExemptionWriterRoleId'))]: name is not guid(scope, principalId, roleId)",
+    ]);
+    const bicep = rolesBicep().replace('name: guid(subscription().id, principalId, defenderStandardExemptionRemoverRoleId)', 'name: guid(subscription().id, defenderStandardExemptionRemoverRoleId)');
+    expect(checkStandardRolesBicep(bicep)).toEqual([
+      'roles-subscription.bicep Defender standard exemption remover: not granted only when grantExemptionRemoval to principalId, named guid(subscription().id, principalId, role)',
+    ]);
+  });
+
+  it('fails when Security Admin takes the writer role\'s place', () => {
+    const t = armTemplate();
+    const { vars, resources } = standardRolesScope(t);
+    vars['roleIds'] = { ...(vars['roleIds'] as JsonObject), securityAdmin: 'fb1c8493-542b-48eb-b624-b4c8fea62acd' };
+    const grant = writerGrant(resources);
+    grant['name'] = "[guid(subscription().id, parameters('principalId'), variables('roleIds').securityAdmin)]";
+    (grant['properties'] as JsonObject)['roleDefinitionId'] = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('roleIds').securityAdmin)]";
+    const where = "/roles-*-*:[guid(subscription().id, parameters('principalId'), variables('roleIds').securityAdmin)]";
+    expect(grants(t).problems).toEqual([
+      `${where}: securityAdmin is ${TOO_BROAD['fb1c8493-542b-48eb-b624-b4c8fea62acd']}, broader than the app needs`,
+      `${where}: role securityAdmin is not a known built-in role`,
+    ]);
+    expect(checkStandardRolesArm(t)).toEqual(['azuredeploy.json Defender standard exemption writer: not granted']);
+  });
+
+  it('fails when no grant of the app reads Defender\'s standards, assignments and metadata any more', () => {
+    const t = armTemplate();
+    const roles = scopes(t).find((s) => s.path === '/roles-*-*')!;
+    roles.template.resources = roles.template.resources.filter((r) => !/variables\('roleIds'\)\.(securityReader|reader)\)/.test(String(r['name'])));
+    expect(checkStandardCoverage(t)).toEqual([
+      'no role of the app covers Microsoft.Security/assessmentMetadata/read',
+      'no role of the app covers Microsoft.Security/securityStandards/read',
+      'no role of the app covers Microsoft.Security/standardAssignments/read',
+    ]);
   });
 });

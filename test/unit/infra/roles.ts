@@ -23,6 +23,7 @@ export const TOO_BROAD: Record<string, string> = {
   '36243c78-bf99-498c-9df9-86d9f8d28608': 'Resource Policy Contributor (can also change policy assignments and definitions)',
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
   'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
+  'fb1c8493-542b-48eb-b624-b4c8fea62acd': 'Security Admin (can also change security policies, pricing and contacts, dismiss alerts, open just-in-time VM access, and write policy assignments and definitions)',
 };
 
 /** A custom role the template defines (Microsoft.Authorization/roleDefinitions). */
