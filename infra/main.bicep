@@ -76,6 +76,17 @@ param maxExpiryDays int = 365
   'Mitigated'
 ])
 param defaultExemptionCategory string = 'Waiver'
+@description('The widest scope a request may name with an assessment key: resource, resourceGroup or subscription (subscription-wide exemptions are off unless chosen here).')
+@allowed([
+  'resource'
+  'resourceGroup'
+  'subscription'
+])
+param maxScopeLevel string = 'resourceGroup'
+@description('Seconds during which relay events for the same recommendation and subscription join one request, which is notified once when the window closes.')
+@minValue(0)
+@maxValue(3600)
+param coalesceWindowSeconds int = 60
 
 @description('Teams channels for review cards, as JSON: {"subscriptions":{"<subscription id>":"19:…@thread.tacv2"},"managementGroups":{"<management group id>":"19:…@thread.tacv2"},"default":"19:…@thread.tacv2"}; a subscription entry wins, then the nearest management group, then default (docs/teams.md); empty: no channel cards.')
 param teamsChannelMap string = ''
@@ -272,6 +283,8 @@ module functionApp 'modules/functionapp.bicep' = {
     defaultExpiryDays: defaultExpiryDays
     maxExpiryDays: maxExpiryDays
     defaultExemptionCategory: defaultExemptionCategory
+    maxScopeLevel: maxScopeLevel
+    coalesceWindowSeconds: coalesceWindowSeconds
     sweepScope: sweepScope
     sweepWarnDays: sweepWarnDays
     sweepDeleteExpiredAfterDays: sweepDeleteExpiredAfterDays

@@ -34,6 +34,10 @@ param fallbackApprovers string
 param defaultExpiryDays int
 param maxExpiryDays int
 param defaultExemptionCategory string
+@description('resource, resourceGroup or subscription: the widest scope a request may name.')
+param maxScopeLevel string
+@description('Seconds relay events for one recommendation and subscription wait to join one request.')
+param coalesceWindowSeconds int
 param sweepScope string
 param sweepWarnDays string
 @description('0: the sweep never deletes, and the setting is left empty.')
@@ -175,6 +179,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     DEFAULT_EXPIRY_DAYS: string(defaultExpiryDays)
     MAX_EXPIRY_DAYS: string(maxExpiryDays)
     DEFAULT_EXEMPTION_CATEGORY: defaultExemptionCategory
+    MAX_SCOPE_LEVEL: maxScopeLevel
+    COALESCE_WINDOW_SECONDS: string(coalesceWindowSeconds)
     // The host itself reads the schedule (%REQUEUE_STUCK_SCHEDULE%), so it is set even at its default.
     REQUEUE_STUCK_SCHEDULE: '0 */5 * * * *'
     REQUEUE_STUCK_AFTER_MINUTES: '15'
