@@ -220,6 +220,21 @@ describe('Defender standard-assignment exemptions get exactly their write (and, 
     expect(checkStandardRolesArm(t)).toEqual(['azuredeploy.json Defender standard exemption writer: not granted']);
   });
 
+  it('docs/deploy.md grants the same roles at a management group (az CLI and Bicep), and says why not Security Admin', () => {
+    const doc = readText('docs', 'deploy.md');
+    const azActions = (name: string): string[] => {
+      const block = new RegExp(`"Name": "${name} \\(exemption-broker, <management-group-id>\\)",\\n[^\\n]*\\n  "Actions": \\[([^\\]]*)\\]`).exec(doc)?.[1] ?? '';
+      return [...block.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+    };
+    expect(azActions('Defender standard exemption writer')).toEqual(STANDARD_EXEMPTION_WRITER_ACTIONS);
+    expect(azActions('Defender standard exemption remover')).toEqual(STANDARD_EXEMPTION_REMOVER_ACTIONS);
+    expect(doc).toMatch(/for ROLE in [^\n]*\\\n\s+"Defender standard exemption writer \(exemption-broker, <management-group-id>\)"; do/);
+    const bicep = /resource standardWriter 'Microsoft\.Authorization\/roleDefinitions@[^']+' = \{[^]*?actions: \[([^\]]*)\]/.exec(doc)?.[1] ?? '';
+    expect([...bicep.matchAll(/'([^']+)'/g)].map((m) => m[1])).toEqual(STANDARD_EXEMPTION_WRITER_ACTIONS);
+    expect(doc).toMatch(/var roles = \[\n  writer\.id\n  standardWriter\.id\n/);
+    expect(doc).toContain('**Defender-native recommendations and Security Admin.**');
+  });
+
   it('fails when no grant of the app reads Defender\'s standards, assignments and metadata any more', () => {
     const t = armTemplate();
     const roles = scopes(t).find((s) => s.path === '/roles-*-*')!;
