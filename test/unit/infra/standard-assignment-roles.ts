@@ -12,7 +12,10 @@ import { customRoles, grants } from './roles.js';
 export const STANDARD_EXEMPTION_WRITER_ACTIONS = ['Microsoft.Security/standardAssignments/write'];
 export const STANDARD_EXEMPTION_REMOVER_ACTIONS = ['Microsoft.Security/standardAssignments/delete'];
 
-/** What the app reads on Defender's side to resolve a native recommendation and to check its own writes. */
+/**
+ * What the app reads on Defender's side to resolve a native recommendation and to check its own writes, at a
+ * subscription or below (built-in assessment metadata at the tenant level is readable by every caller).
+ */
 export const STANDARD_READS = [
   'Microsoft.Security/assessmentMetadata/read',
   'Microsoft.Security/securityStandards/read',
