@@ -3,6 +3,8 @@ import { armErrorFrom, toArmError } from './arm-error.js';
 import { armPath, type ArmPath } from './arm-path.js';
 import { credentialScope, type ArmClientOptions } from './arm-client-options.js';
 
+type ArmMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
 /**
  * ARM calls that no current SDK package covers at the api-version we need (exemptions, security
  * contacts), made through the Azure core pipeline: bearer auth, retries with Retry-After, HTTPS only.
@@ -18,7 +20,7 @@ export class ArmRestClient {
   }
 
   /** `segments` are the path's unencoded parts (`['subscriptions', id, …]`); each is encoded on its own. */
-  async send<T>(method: 'GET' | 'PUT' | 'DELETE', segments: readonly string[], apiVersion: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async send<T>(method: ArmMethod, segments: readonly string[], apiVersion: string, body?: unknown): Promise<{ status: number; body: T }> {
     return this.call<T>(method, armPath(segments), { 'api-version': apiVersion }, body);
   }
 
@@ -45,13 +47,14 @@ export class ArmRestClient {
     return this.call<T>('GET', url.pathname as ArmPath, Object.fromEntries(url.searchParams.entries()));
   }
 
-  private async call<T>(method: 'GET' | 'PUT' | 'DELETE', path: ArmPath, queryParameters: Record<string, string>, body?: unknown): Promise<{ status: number; body: T }> {
+  private async call<T>(method: ArmMethod, path: ArmPath, queryParameters: Record<string, string>, body?: unknown): Promise<{ status: number; body: T }> {
     // Already encoded segment by segment; encoding it again would turn %2F into %252F.
     const resource = this.client.path('/{path}', { value: path.slice(1), allowReserved: true });
     const options = { queryParameters, ...(body === undefined ? {} : { body }) };
     let response;
     try {
-      response = await (method === 'GET' ? resource.get(options) : method === 'PUT' ? resource.put(options) : resource.delete(options));
+      response = await (method === 'GET' ? resource.get(options) : method === 'PUT' ? resource.put(options)
+        : method === 'POST' ? resource.post(options) : resource.delete(options));
     } catch (error) {
       throw toArmError(error, `${method} ${path}`);
     }

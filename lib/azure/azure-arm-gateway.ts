@@ -4,7 +4,7 @@ import { optionalProp as defined } from '../core/optional.js';
 import { ArmError, toArmError } from './arm-error.js';
 import { credentialScope, type ArmClientOptions } from './arm-client-options.js';
 import type {
-  ArmGateway, AssessmentInfo, AssessmentMetadataInfo, AssignmentInfo, PolicySetInfo, SecurityStandardInfo, StandardAssignmentInfo,
+  ArmGateway, AssessmentCoverage, AssessmentInfo, AssessmentMetadataInfo, AssignmentInfo, PolicySetInfo, SecurityStandardInfo, StandardAssignmentInfo,
 } from '../requests/ports/arm-gateway.js';
 import { sdkScopeParameter } from './arm-path.js';
 import { ArmRestClient } from './arm-rest-client.js';
@@ -14,6 +14,7 @@ import { formatResourceId, lastSegment, normalizeResourceId, parseResourceId, re
 import { contactEmails, SECURITY_CONTACTS_API_VERSION } from './security-contacts.js';
 import type { StandardAssignmentExemptionProperties } from './standard-assignment.js';
 import { StandardAssignmentCalls } from './standard-assignment-gateway.js';
+import { countAssessedResources } from './assessment-coverage.js';
 
 const AT_SCOPE = 'atScope()';
 const NO_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
@@ -167,6 +168,10 @@ export class AzureArmGateway implements ArmGateway {
 
   deleteStandardAssignment(scope: string, name: string): Promise<boolean> {
     return this.standards.deleteStandardAssignment(scope, name);
+  }
+
+  countAssessedResources(scope: string, assessmentKey: string): Promise<AssessmentCoverage> {
+    return countAssessedResources(this.rest, scope, assessmentKey);
   }
 
   private policy(subscriptionId: string): PolicyClient {

@@ -3,7 +3,7 @@ import { ExpiringCache } from '../core/expiring-cache.js';
 import type { PolicyExemptionProperties } from './policy-exemption.js';
 import type { StandardAssignmentExemptionProperties } from './standard-assignment.js';
 import type {
-  ArmGateway, AssessmentInfo, AssessmentMetadataInfo, AssignmentInfo, PolicySetInfo, SecurityStandardInfo, StandardAssignmentInfo,
+  ArmGateway, AssessmentCoverage, AssessmentInfo, AssessmentMetadataInfo, AssignmentInfo, PolicySetInfo, SecurityStandardInfo, StandardAssignmentInfo,
 } from '../requests/ports/arm-gateway.js';
 
 /**
@@ -73,5 +73,9 @@ export class CachingArmGateway implements ArmGateway {
 
   deleteStandardAssignment(scope: string, name: string): Promise<boolean> {
     return this.inner.deleteStandardAssignment(scope, name);
+  }
+
+  countAssessedResources(scope: string, assessmentKey: string): Promise<AssessmentCoverage> {
+    return this.inner.countAssessedResources(scope, assessmentKey);
   }
 }

@@ -106,6 +106,15 @@ export function isScopeAtOrAbove(upper: ResourceScope, lower: ResourceScope): bo
   return u === l || l.startsWith(`${u}/`);
 }
 
+/**
+ * An AWS or GCP resource Defender sees through a security connector (`…/securityConnectors/{name}/…`):
+ * it is not an Azure resource, so no Azure Policy assignment evaluates it.
+ */
+export function isSecurityConnectorEntity(scope: ResourceScope): boolean {
+  return scope.kind === 'resource' && scope.providerNamespace.toLowerCase() === 'microsoft.security'
+    && scope.path[0].type.toLowerCase() === 'securityconnectors' && scope.path.length > 1;
+}
+
 // The helpers below compare ids ARM itself returned (assignment scopes, notScopes, definition ids),
 // which are not parsed by the grammar above; they never build a URL.
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ExemptionCategory } from '../requests/model.js';
 import { clip, DESCRIPTION_MAX, DISPLAY_NAME_MAX } from './policy-exemption.js';
+import { formatResourceId, readResourceId, type ResourceScope } from './resource-id.js';
 
 /**
  * The api-version whose spec is the contract for Defender's own exemptions and standards
@@ -84,4 +85,26 @@ export function standardAssignmentName(requestId: string, scopeId: string, stand
     .digest('hex');
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const ASSIGNED_STANDARD = /^\/providers\/Microsoft\.Security\/(?:Standards|securityStandards)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** The standard's GUID in an `assignedStandard.id` as ARM returns it, or undefined for any other shape. */
+export function standardNameOf(assignedId: string | undefined): string | undefined {
+  return assignedId === undefined ? undefined : ASSIGNED_STANDARD.exec(assignedId)?.[1]?.toLowerCase();
+}
+
+const ASSIGNMENT_SUFFIX = /\/providers\/Microsoft\.Security\/standardAssignments\/([^/]+)$/i;
+
+/**
+ * A standard assignment id: the scope it is made at (parsed by the resource grammar) and its GUID name.
+ * Returned canonical, so a stored id that is not exactly this is not one the broker resolved.
+ */
+export function parseStandardAssignmentId(raw: string): { scope: ResourceScope; name: string; id: string } | undefined {
+  const m = ASSIGNMENT_SUFFIX.exec(raw);
+  if (!m || !isGuid(m[1]!)) return undefined;
+  const scope = readResourceId(raw.slice(0, m.index));
+  if (!scope.ok) return undefined;
+  const name = m[1]!.toLowerCase();
+  return { scope: scope.value, name, id: `${formatResourceId(scope.value)}/providers/Microsoft.Security/standardAssignments/${name}` };
 }

@@ -114,6 +114,10 @@ export const SETTINGS = {
     kind: 'enum', values: ['Waiver', 'Mitigated'], default: 'Waiver', sample: 'Waiver',
     doc: 'Category given to requests that name none.',
   },
+  MAX_SCOPE_LEVEL: {
+    kind: 'enum', values: ['resource', 'resourceGroup', 'subscription'], default: 'resourceGroup', sample: 'resourceGroup',
+    doc: 'Widest exemption a request may ask for: resource only, a whole resource group, or a whole subscription (off by default). A subscription- or resource-group-level recommendation assessed on that scope itself is a resource here.',
+  },
   REQUEUE_STUCK_SCHEDULE: {
     kind: 'ncrontab', default: '0 */5 * * * *', sample: '0 */5 * * * *',
     doc: 'When the stuck-request timer runs: NCRONTAB with seconds, in UTC. The Functions host reads it too (%REQUEUE_STUCK_SCHEDULE%), so it must be set.',

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { lazily, zod } from '../core/lazy-zod.js';
 import { optionalProp as optional } from '../core/optional.js';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings-catalog.js';
+import type { ScopeLevel } from '../requests/scope-level.js';
 import { parseSweepScope, parseWarnDays, type SweepSettings } from './sweep-settings.js';
 import { ticketSettingsFrom, type TicketSettings } from '../tickets/ticket-settings.js';
 import { checkOpenIdMetadataUrl, parseChannelMap, type TeamsSettings } from './teams-settings.js';
@@ -33,6 +34,7 @@ export interface Settings {
     readonly defaultExpiryDays: number;
     readonly maxJustificationLength: number;
     readonly defaultCategory: 'Waiver' | 'Mitigated';
+    readonly maxScopeLevel: ScopeLevel;
   };
   /** The stuck-request timer; the host reads the schedule itself, the code only the threshold. */
   readonly requeue: { readonly schedule: string; readonly stuckAfterMinutes: number };
@@ -127,6 +129,7 @@ export function loadSettings(env: Raw): Settings {
       defaultExpiryDays: v.DEFAULT_EXPIRY_DAYS,
       maxJustificationLength: v.MAX_JUSTIFICATION_LENGTH,
       defaultCategory: v.DEFAULT_EXEMPTION_CATEGORY,
+      maxScopeLevel: v.MAX_SCOPE_LEVEL,
     },
     requeue: { schedule: v.REQUEUE_STUCK_SCHEDULE, stuckAfterMinutes: v.REQUEUE_STUCK_AFTER_MINUTES },
     sweep: {

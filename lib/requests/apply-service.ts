@@ -1,5 +1,6 @@
 import { exemptionName } from '../azure/policy-exemption.js';
-import { exemptionProperties } from './exemption-properties.js';
+import { standardAssignmentName } from '../azure/standard-assignment.js';
+import { exemptionProperties, standardExemptionBody } from './exemption-properties.js';
 import { annotate, canTransition, transition } from './lifecycle.js';
 import type { CreatedExemption, ExemptionRequest } from './model.js';
 import { tell, type RequestPorts } from './ports.js';
@@ -16,7 +17,8 @@ export interface Delivery {
 export type ApplyOutcome = 'applied' | 'failed' | 'skipped';
 
 /**
- * Creates one exemption per resolved assignment. Names are deterministic and PUT is create-or-update,
+ * Creates one policy exemption per resolved assignment and one `Exempt` standard assignment per resolved
+ * standard. Names are deterministic and PUT is create-or-update,
  * so a redelivered message creates nothing twice. Transient ARM errors are thrown for the queue to
  * redeliver (the pipeline already honoured Retry-After); permanent ones, or a transient one on the last
  * delivery, end the request in `failed` with the ARM error kept.
@@ -49,15 +51,23 @@ export async function applyExemptions(
   }
   const created: CreatedExemption[] = [];
   try {
-    for (const { scope, assignment } of check.writes) {
-      // A renewal reuses the names of the exemptions it renews, so the PUT extends them in place.
-      const name = exemptionName(request.renewalOf?.nameSeed ?? request.id, scope, assignment.policyAssignmentId);
-      const id = await ports.arm.putExemption(scope, name, exemptionProperties(request, assignment));
-      created.push({ id, resourceId: scope, policyAssignmentId: assignment.policyAssignmentId });
+    // A renewal reuses the names of the exemptions it renews, so the PUT extends them in place.
+    const seed = request.renewalOf?.nameSeed ?? request.id;
+    for (const write of check.writes) {
+      if (write.kind === 'policy') {
+        const { scope, assignment } = write;
+        const id = await ports.arm.putExemption(scope, exemptionName(seed, scope, assignment.policyAssignmentId), exemptionProperties(request, assignment));
+        created.push({ id, resourceId: scope, policyAssignmentId: assignment.policyAssignmentId });
+      } else {
+        const { scope, standard, standardName, assessmentKey } = write;
+        const name = standardAssignmentName(seed, scope, standardName, assessmentKey);
+        const id = await ports.arm.putStandardAssignment(scope, name, standardExemptionBody(request, standardName, assessmentKey));
+        created.push({ kind: 'standard', id, resourceId: scope, assignedStandardId: standard.assignedStandardId });
+      }
     }
   } catch (error) {
     // The gateway reports ARM's answers as ArmError; anything else is unexplained, so it is retried.
-    const armError = error instanceof ArmError ? error : new ArmError(0, 'Unexpected', `create policy exemption: ${String((error as Error)?.message ?? error)}`, true);
+    const armError = error instanceof ArmError ? error : new ArmError(0, 'Unexpected', `create exemption: ${String((error as Error)?.message ?? error)}`, true);
     const lastDelivery = delivery.dequeueCount >= delivery.maxDequeueCount;
     if (armError.transient && !lastDelivery) throw armError;
     const failed = transition(request, {

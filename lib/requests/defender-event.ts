@@ -76,6 +76,7 @@ export function parseDefenderEvent(body: unknown, limits: IntakeLimits, now: Dat
       expiresOn: v.expiresOn,
       requestedBy: v.requestedBy,
       requesterAssurance: candidate.requesterAssurance,
+      maxScopeLevel: limits.maxScopeLevel,
       ...(v.ticketRef === undefined ? {} : { ticketRef: v.ticketRef }),
       hints: {
         ...(typeof displayName === 'string' ? { displayName } : {}),

@@ -57,6 +57,7 @@ export function parseDirectRequest(body: unknown, limits: IntakeLimits, now: Dat
       expiresOn: v.expiresOn,
       requestedBy: v.requestedBy,
       requesterAssurance: 'asserted',
+      maxScopeLevel: limits.maxScopeLevel,
       ...(v.ticketRef === undefined ? {} : { ticketRef: v.ticketRef }),
     },
   };

@@ -1,5 +1,6 @@
 import type { RequesterAssurance } from './identity.js';
 import type { Channel, ExemptionCategory } from './model.js';
+import type { ScopeLevel } from './scope-level.js';
 
 /** What the recommendation to exempt is, as the requester named it. */
 export type RecommendationSelector =
@@ -17,6 +18,8 @@ export interface IntakeCommand {
   readonly requestedBy: string;
   readonly requesterAssurance: RequesterAssurance;
   readonly ticketRef?: string;
+  /** The widest scope-wide exemption this command may resolve to (MAX_SCOPE_LEVEL when it was parsed). */
+  readonly maxScopeLevel: ScopeLevel;
   /** Facts the Defender event carried; ARM's own answer wins where both exist. */
   readonly hints?: { readonly displayName?: string; readonly portalLink?: string; readonly severity?: string };
 }
@@ -32,6 +35,7 @@ export interface IntakeLimits {
   readonly defaultExpiryDays: number;
   readonly maxJustificationLength: number;
   readonly defaultCategory: ExemptionCategory;
+  readonly maxScopeLevel: ScopeLevel;
 }
 
 export type ParseResult = { readonly ok: true; readonly command: IntakeCommand } | { readonly ok: false; readonly problems: FieldProblem[] };

@@ -26,7 +26,7 @@ export async function submitRequest(
   ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'notifyQueue'>,
   command: IntakeCommand,
 ): Promise<IntakeOutcome> {
-  const resolution = clipResolved(await resolveTargets(ports.arm, command.resourceIds, command.selector, command.hints));
+  const resolution = clipResolved(await resolveTargets(ports.arm, command.resourceIds, command.selector, command.hints ?? {}, { maxScopeLevel: command.maxScopeLevel, now: ports.clock.now() }));
   const now = ports.clock.now();
   const at = now.toISOString();
   const request: ExemptionRequest = {

@@ -56,6 +56,8 @@ export interface ScopeCoverage {
   /** Of those, the ones the recommendation currently flags (status Unhealthy). */
   readonly unhealthy: number;
   readonly countedAt: string;
+  /** Set when there were more assessed resources than the broker counts: the numbers are lower bounds. */
+  readonly partial?: true;
 }
 
 export interface ExemptionTarget {

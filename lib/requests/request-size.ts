@@ -1,8 +1,11 @@
-import type { ExemptionRequest, ExemptionTarget, RecommendationRef, ResolvedAssignment } from './model.js';
-import { UnresolvableRequestError } from './resolve-targets.js';
+import type { CreatedExemption, ExemptionRequest, ExemptionTarget, RecommendationRef, ResolvedAssignment, ResolvedStandard } from './model.js';
+import { UnresolvableRequestError } from './unresolvable-request.js';
 
 const ASSIGNMENT_PATH = '/providers/Microsoft.Authorization/policyAssignments/';
 const EXEMPTION_PATH = '/providers/Microsoft.Authorization/policyExemptions/';
+const STANDARD_ASSIGNMENT_PATH = '/providers/Microsoft.Security/standardAssignments/';
+const STANDARD_PATH = '/providers/Microsoft.Security/Standards/';
+const GUID_LENGTH = 36;
 
 /**
  * The field limits that bound how large a stored request can grow. Intake enforces the first group,
@@ -17,6 +20,9 @@ export const REQUEST_LIMITS = {
   // An assignment sits at or above the resource, so its id is at most the resource id plus its own path.
   assignmentIdLength: 1024 + ASSIGNMENT_PATH.length + 128,
   assignmentsPerTarget: 8,
+  // A standard assignment, like a policy one, sits at or above the resource.
+  standardAssignmentIdLength: 1024 + STANDARD_ASSIGNMENT_PATH.length + GUID_LENGTH,
+  standardsPerTarget: 4,
   referenceIdsPerAssignment: 4,
   referenceIdLength: 128,
   displayNameLength: 128,
@@ -59,11 +65,19 @@ export function fullyGrown(request: ExemptionRequest): ExemptionRequest {
     ...request,
     approvers: Array.from({ length: L.approvers }, () => email),
     decision: { outcome: 'approved', by: email, at: request.updatedAt, channel: 'review-page', comment: longest(L.commentLength), reviewed: 'f'.repeat(L.reviewDigestLength) },
-    exemptions: request.targets.flatMap((target) => target.assignments.map((assignment) => ({
-      id: `${target.resourceId}${EXEMPTION_PATH}${'e'.repeat(L.exemptionNameLength)}`,
-      resourceId: target.resourceId,
-      policyAssignmentId: assignment.policyAssignmentId,
-    }))),
+    exemptions: request.targets.flatMap((target): CreatedExemption[] => [
+      ...target.assignments.map((assignment) => ({
+        id: `${target.resourceId}${EXEMPTION_PATH}${'e'.repeat(L.exemptionNameLength)}`,
+        resourceId: target.resourceId,
+        policyAssignmentId: assignment.policyAssignmentId,
+      })),
+      ...(target.standards ?? []).map((standard) => ({
+        kind: 'standard' as const,
+        id: `${target.resourceId}${STANDARD_ASSIGNMENT_PATH}${'e'.repeat(GUID_LENGTH)}`,
+        resourceId: target.resourceId,
+        assignedStandardId: standard.assignedStandardId,
+      })),
+    ]),
     lastError: { status: 500, code: 'c'.repeat(L.errorCodeLength), message: longest(L.errorMessageLength) },
   };
 }
@@ -71,6 +85,13 @@ export function fullyGrown(request: ExemptionRequest): ExemptionRequest {
 /** Refuses, before anything is stored, a request that could outgrow the store or breaks a limit above. */
 export function checkRequestSize(request: ExemptionRequest, maxDocumentBytes: number): void {
   for (const target of request.targets) {
+    const standards = target.standards ?? [];
+    if (standards.length > L.standardsPerTarget) {
+      throw new RequestTooLargeError(`${target.resourceId} is covered by ${standards.length} security standards; one request handles at most ${L.standardsPerTarget} per resource`);
+    }
+    if (standards.some((s) => s.standardAssignmentId.length > L.standardAssignmentIdLength || s.assignedStandardId.length > STANDARD_PATH.length + GUID_LENGTH)) {
+      throw new RequestTooLargeError(`a standard assignment above ${target.resourceId.slice(0, 256)} is larger than one request can hold`);
+    }
     if (target.assignments.length > L.assignmentsPerTarget) {
       throw new RequestTooLargeError(`${target.resourceId} is covered by ${target.assignments.length} policy assignments; one request handles at most ${L.assignmentsPerTarget} per resource`);
     }
@@ -103,6 +124,9 @@ export function clipResolved<T extends { recommendation: RecommendationRef; targ
     targets: resolution.targets.map((target) => ({
       ...target,
       assignments: target.assignments.map((a): ResolvedAssignment => (a.displayName === undefined ? a : { ...a, displayName: clip(a.displayName, L.displayNameLength) })),
+      ...(target.standards === undefined ? {} : {
+        standards: target.standards.map((s): ResolvedStandard => (s.displayName === undefined ? s : { ...s, displayName: clip(s.displayName, L.displayNameLength) })),
+      }),
     })),
   };
 }
@@ -117,6 +141,7 @@ export function worstCaseRequest(resources: number): ExemptionRequest {
   const text = (length: number) => '\u0001'.repeat(length);
   const name = (length: number) => '\u20ac'.repeat(length);
   const id = (prefix: string, length: number, n: number) => `${prefix}${n}`.padEnd(length, 'x');
+  const at = '2026-01-01T00:00:00.000Z';
   const targets: ExemptionTarget[] = Array.from({ length: resources }, (_, t) => ({
     resourceId: id('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm', L.resourceIdLength, t),
     assignments: Array.from({ length: L.assignmentsPerTarget }, (_, a) => ({
@@ -124,8 +149,9 @@ export function worstCaseRequest(resources: number): ExemptionRequest {
       displayName: name(L.displayNameLength),
       policyDefinitionReferenceIds: Array.from({ length: L.referenceIdsPerAssignment }, (_, r) => id('ref', L.referenceIdLength, r)),
     })),
+    // A target is exempted through policy assignments or standards, never both; the policy side is larger.
+    coverage: { resources: Number.MAX_SAFE_INTEGER, unhealthy: Number.MAX_SAFE_INTEGER, countedAt: at, partial: true },
   }));
-  const at = '2026-01-01T00:00:00.000Z';
   return fullyGrown({
     id: 'ffffffffffffffffff', state: 'received', createdAt: at, updatedAt: at, source: 'defender',
     subscriptionId: '00000000-0000-0000-0000-000000000000',

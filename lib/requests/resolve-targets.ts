@@ -1,16 +1,21 @@
 import { optionalProp as optional } from '../core/optional.js';
-import type { ArmGateway, AssignmentInfo, PolicySetInfo } from './ports/arm-gateway.js';
+import { isSecurityConnectorEntity, parseResourceId, type ResourceScope } from '../azure/resource-id.js';
+import type { ArmGateway, AssessmentInfo, AssessmentMetadataInfo, PolicySetInfo } from './ports/arm-gateway.js';
 import { ArmError } from './ports/arm-error.js';
-import { isAtOrAbove, normalizeResourceId, sameArmId } from '../azure/resource-id.js';
 import type { RecommendationSelector } from './intake-command.js';
-import type { ExemptionTarget, RecommendationRef, ResolvedAssignment } from './model.js';
+import type { ExemptionTarget, RecommendationRef, ScopeCoverage } from './model.js';
+import { assignmentsContaining, appliesTo, checkReferenceIds, named } from './policy-resolution.js';
+import { notExemptibleBecause, standardsContaining } from './standard-resolution.js';
+import { UnresolvableRequestError } from './unresolvable-request.js';
+import { widerThan, type ScopeLevel } from './scope-level.js';
 
-/** The request names something Azure cannot map to an exemption; the message says why. */
-export class UnresolvableRequestError extends Error {
-  constructor(message: string, readonly field: string) {
-    super(message);
-    this.name = 'UnresolvableRequestError';
-  }
+export { UnresolvableRequestError };
+
+export interface ResolveOptions {
+  /** The widest scope-wide exemption a request may ask for (MAX_SCOPE_LEVEL). */
+  readonly maxScopeLevel: ScopeLevel;
+  /** When a scope's coverage is counted. */
+  readonly now: Date;
 }
 
 export interface Resolution {
@@ -18,26 +23,33 @@ export interface Resolution {
   readonly targets: ExemptionTarget[];
 }
 
+type Hints = { displayName?: string; portalLink?: string; severity?: string };
+
 /**
- * From a recommendation to every policy assignment at or above each resource that contains its policy,
- * directly or through an initiative, with the matching policyDefinitionReferenceIds. The portal exempts
- * every such initiative; the API does not, so we do it here.
+ * From a recommendation to what exempts each target from it. The recommendation's metadata decides the
+ * mechanism: a policy-based one is exempted from every policy assignment at or above the target that
+ * contains its policy; a Defender-native one — and a policy-based one on an AWS or GCP resource, which
+ * Azure Policy never evaluates — from every security standard assigned at or above the target that
+ * contains it. A resource group or subscription that is not itself the assessed resource is a scope-wide
+ * target: allowed up to MAX_SCOPE_LEVEL, and counted so the approver sees how much it covers.
  */
 export async function resolveTargets(
   arm: ArmGateway,
   resourceIds: readonly string[],
   selector: RecommendationSelector,
-  hints: { displayName?: string; portalLink?: string; severity?: string } = {},
+  hints: Hints,
+  options: ResolveOptions,
 ): Promise<Resolution> {
   // Initiatives are memoised by the gateway (CachingArmGateway), across requests as well as within one.
-  const setOf = (id: string, field: string) => refusalNames(field, `read policy set definition ${id}`, arm.getPolicySetDefinition(id));
+  const setOf = (field: string) => (id: string) => refusalNames(field, `read policy set definition ${id}`, arm.getPolicySetDefinition(id));
 
   if (selector.kind === 'assignment') {
     const field = 'policyAssignmentId';
     const assignment = await refusalNames(field, `read policy assignment ${selector.policyAssignmentId}`, arm.getAssignment(selector.policyAssignmentId));
     if (!assignment) throw new UnresolvableRequestError(`policy assignment ${selector.policyAssignmentId} does not exist`, field);
-    const refs = await checkReferenceIds(assignment, selector.policyDefinitionReferenceIds, (id) => setOf(id, field));
+    const refs = await checkReferenceIds(assignment, selector.policyDefinitionReferenceIds, setOf(field));
     const targets = resourceIds.map((resourceId) => {
+      checkScopeLevel(scopeOf(resourceId), resourceId, options.maxScopeLevel);
       if (!appliesTo(assignment, resourceId)) {
         throw new UnresolvableRequestError(`policy assignment ${assignment.id} does not apply to ${resourceId}`, 'policyAssignmentId');
       }
@@ -46,79 +58,90 @@ export async function resolveTargets(
     return { recommendation: { displayName: assignment.displayName ?? assignment.id, ...hintsOnly(hints) }, targets };
   }
 
-  let recommendation: RecommendationRef | undefined;
+  const key = selector.assessmentKey;
+  const metadata = await recommendationMetadata(arm, key);
+  let assessed: AssessmentInfo | undefined;
   const targets: ExemptionTarget[] = [];
   for (const resourceId of resourceIds) {
-    const assessment = await refusalNames('resourceId', `read assessment ${selector.assessmentKey} of ${resourceId}`, arm.getAssessment(resourceId, selector.assessmentKey));
-    if (!assessment) {
-      throw new UnresolvableRequestError(`no assessment ${selector.assessmentKey} exists on ${resourceId}`, 'assessmentKey');
-    }
-    if (!assessment.policyDefinitionId) {
-      throw new UnresolvableRequestError(`recommendation ${selector.assessmentKey} is not backed by an Azure Policy definition, so it cannot be exempted`, 'assessmentKey');
-    }
-    recommendation ??= {
-      assessmentKey: selector.assessmentKey,
-      displayName: assessment.displayName || hints.displayName || selector.assessmentKey,
-      policyDefinitionId: assessment.policyDefinitionId,
-      ...optional('severity', assessment.severity ?? hints.severity),
-      ...optional('portalLink', assessment.portalLink ?? hints.portalLink),
-    };
-    const assignments = await assignmentsContaining(arm, resourceId, assessment.policyDefinitionId, (id) => setOf(id, 'assessmentKey'));
-    if (assignments.length === 0) {
-      throw new UnresolvableRequestError(
-        `no assignment at or above ${resourceId} contains policy ${assessment.policyDefinitionId}`, 'assessmentKey');
-    }
-    targets.push({ resourceId, assignments });
+    const scope = scopeOf(resourceId);
+    const assessment = await refusalNames('resourceId', `read assessment ${key} of ${resourceId}`, arm.getAssessment(resourceId, key));
+    assessed ??= assessment;
+    const coverage = assessment ? undefined : await scopeWideCoverage(arm, scope, resourceId, key, options);
+    const byPolicy = metadata.policyDefinitionId !== undefined && !isSecurityConnectorEntity(scope);
+    const target = byPolicy
+      ? await policyTarget(arm, resourceId, metadata.policyDefinitionId!, setOf('assessmentKey'))
+      : await standardTarget(arm, resourceId, key);
+    targets.push(coverage ? { ...target, coverage } : target);
   }
-  return { recommendation: recommendation!, targets };
+  const recommendation: RecommendationRef = {
+    assessmentKey: key,
+    displayName: metadata.displayName || assessed?.displayName || hints.displayName || key,
+    ...optional('policyDefinitionId', metadata.policyDefinitionId),
+    ...optional('severity', assessed?.severity ?? hints.severity),
+    ...optional('portalLink', assessed?.portalLink ?? hints.portalLink),
+  };
+  return { recommendation, targets };
 }
 
-async function assignmentsContaining(
-  arm: ArmGateway,
-  resourceId: string,
-  policyDefinitionId: string,
-  setOf: (id: string) => Promise<PolicySetInfo | undefined>,
-): Promise<ResolvedAssignment[]> {
-  const found: ResolvedAssignment[] = [];
+/** What Defender says the recommendation is; refused here when it cannot be exempted at all. */
+async function recommendationMetadata(arm: ArmGateway, key: string): Promise<AssessmentMetadataInfo> {
+  if (!GUID.test(key)) throw new UnresolvableRequestError(`${key} is not a Defender for Cloud assessment key (a GUID)`, 'assessmentKey');
+  const metadata = await refusalNames('assessmentKey', `read the metadata of recommendation ${key}`, arm.getAssessmentMetadata(key));
+  if (!metadata) throw new UnresolvableRequestError(`Defender for Cloud has no recommendation ${key}`, 'assessmentKey');
+  const refusal = notExemptibleBecause(metadata);
+  if (refusal) throw new UnresolvableRequestError(refusal, 'assessmentKey');
+  return metadata;
+}
+
+async function policyTarget(arm: ArmGateway, resourceId: string, policyDefinitionId: string, setOf: (id: string) => Promise<PolicySetInfo | undefined>): Promise<ExemptionTarget> {
   const above = await refusalNames('resourceId', `list the policy assignments above ${resourceId}`, arm.listAssignmentsAbove(resourceId));
-  for (const assignment of above) {
-    if (!appliesTo(assignment, resourceId)) continue;
-    if (sameArmId(assignment.policyDefinitionId, policyDefinitionId)) {
-      found.push({ policyAssignmentId: assignment.id, policyDefinitionReferenceIds: [], ...named(assignment) });
-      continue;
-    }
-    if (!/\/policySetDefinitions\//i.test(assignment.policyDefinitionId)) continue;
-    const set = await setOf(assignment.policyDefinitionId);
-    const refs = (set?.policyDefinitions ?? [])
-      .filter((ref) => sameArmId(ref.policyDefinitionId, policyDefinitionId))
-      .map((ref) => ref.policyDefinitionReferenceId)
-      .filter((ref): ref is string => typeof ref === 'string');
-    if (refs.length > 0) found.push({ policyAssignmentId: assignment.id, policyDefinitionReferenceIds: refs, ...named(assignment) });
+  const assignments = await assignmentsContaining(above, resourceId, policyDefinitionId, setOf);
+  if (assignments.length === 0) {
+    throw new UnresolvableRequestError(`no assignment at or above ${resourceId} contains policy ${policyDefinitionId}`, 'assessmentKey');
   }
-  return found;
+  return { resourceId, assignments };
 }
 
-async function checkReferenceIds(
-  assignment: AssignmentInfo,
-  requested: readonly string[],
-  setOf: (id: string) => Promise<PolicySetInfo | undefined>,
-): Promise<string[]> {
-  const isInitiative = /\/policySetDefinitions\//i.test(assignment.policyDefinitionId);
-  if (!isInitiative) {
-    if (requested.length > 0) {
-      throw new UnresolvableRequestError(`policy assignment ${assignment.id} assigns a single policy; it has no policyDefinitionReferenceIds`, 'policyDefinitionReferenceIds');
-    }
-    return [];
+async function standardTarget(arm: ArmGateway, resourceId: string, key: string): Promise<ExemptionTarget> {
+  const [available, above] = await Promise.all([
+    refusalNames('resourceId', `list the security standards at ${resourceId}`, arm.listSecurityStandards(resourceId)),
+    refusalNames('resourceId', `list the standard assignments above ${resourceId}`, arm.listStandardAssignmentsAbove(resourceId)),
+  ]);
+  const standards = standardsContaining(key, available, above);
+  if (standards.length === 0) {
+    throw new UnresolvableRequestError(`no security standard assigned at or above ${resourceId} contains recommendation ${key}, so there is nothing to exempt it from`, 'assessmentKey');
   }
-  if (requested.length === 0) return [];
-  const set = await setOf(assignment.policyDefinitionId);
-  const known = new Set((set?.policyDefinitions ?? []).map((ref) => ref.policyDefinitionReferenceId?.toLowerCase()));
-  const unknown = requested.filter((ref) => !known.has(ref.toLowerCase()));
-  if (unknown.length > 0) {
-    throw new UnresolvableRequestError(`initiative ${assignment.policyDefinitionId} has no policyDefinitionReferenceIds ${unknown.join(', ')}`, 'policyDefinitionReferenceIds');
-  }
-  return [...requested];
+  return { resourceId, assignments: [], standards };
 }
+
+/**
+ * A resource group or subscription that Defender does not assess itself: the exemption covers every
+ * resource under it that the recommendation assesses, counted now for the review.
+ */
+async function scopeWideCoverage(arm: ArmGateway, scope: ResourceScope, resourceId: string, key: string, options: ResolveOptions): Promise<ScopeCoverage> {
+  if (scope.kind === 'resource') throw new UnresolvableRequestError(`no assessment ${key} exists on ${resourceId}`, 'assessmentKey');
+  checkScopeLevel(scope, resourceId, options.maxScopeLevel);
+  const counted = await refusalNames('resourceId', `count the resources under ${resourceId}`, arm.countAssessedResources(resourceId, key));
+  if (counted.resources === 0) {
+    throw new UnresolvableRequestError(`no resource under ${resourceId} is assessed for recommendation ${key}, so a ${scope.kind === 'subscription' ? 'subscription' : 'resource group'}-wide exemption would exempt nothing`, 'resourceId');
+  }
+  return { resources: counted.resources, unhealthy: counted.unhealthy, countedAt: options.now.toISOString(), ...(counted.complete ? {} : { partial: true as const }) };
+}
+
+function checkScopeLevel(scope: ResourceScope, resourceId: string, max: ScopeLevel): void {
+  if (!widerThan(scope.kind, max)) return;
+  const what = scope.kind === 'subscription' ? 'a whole subscription' : 'a whole resource group';
+  throw new UnresolvableRequestError(`${resourceId} is ${what}, and exemptions that wide are not allowed here (MAX_SCOPE_LEVEL is ${max})`, 'resourceId');
+}
+
+/** Intake parsed every id already; an id that does not parse here is a programming error upstream. */
+function scopeOf(resourceId: string): ResourceScope {
+  const scope = parseResourceId(resourceId);
+  if (!scope) throw new UnresolvableRequestError(`${resourceId} is not a resource id`, 'resourceId');
+  return scope;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * ARM answering 4xx (other than 408/429, which are transient) to a lookup means the reference the request
@@ -136,16 +159,6 @@ async function refusalNames<T>(field: string, what: string, call: Promise<T>): P
 
 function isRefusal(error: unknown): error is ArmError {
   return error instanceof ArmError && error.status >= 400 && error.status < 500 && !error.transient;
-}
-
-function appliesTo(assignment: AssignmentInfo, resourceId: string): boolean {
-  if (assignment.scope && !isAtOrAbove(assignment.scope, resourceId)) return false;
-  const id = normalizeResourceId(resourceId);
-  return !assignment.notScopes.some((excluded) => isAtOrAbove(excluded, id) && !excluded.toLowerCase().includes('/managementgroups/'));
-}
-
-function named(assignment: AssignmentInfo): { displayName?: string } {
-  return assignment.displayName ? { displayName: assignment.displayName } : {};
 }
 
 function hintsOnly(hints: { portalLink?: string; severity?: string }): Partial<RecommendationRef> {

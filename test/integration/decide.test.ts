@@ -27,7 +27,7 @@ async function notified(ports: RequestPorts) {
     source: 'api',
     resourceIds: [[SEED.resources.storageProd, SEED.resources.storageData, SEED.resources.vmProd][i % 3]!],
     selector: { kind: 'assignment', policyAssignmentId: SEED.assignments.mcsbProduction, policyDefinitionReferenceIds: [REFERENCES[Math.floor(i / 3)]!] },
-    category: 'Waiver', justification: 'Behind a private endpoint', requestedBy: 'dev.owner@contoso.com', requesterAssurance: 'asserted',
+    category: 'Waiver', justification: 'Behind a private endpoint', requestedBy: 'dev.owner@contoso.com', requesterAssurance: 'asserted', maxScopeLevel: 'resourceGroup',
     expiresOn: new Date(Date.now() + 30 * 86_400_000).toISOString(),
   });
   await notifyApprovers(ports, settings, request.id);

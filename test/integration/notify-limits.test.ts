@@ -21,7 +21,7 @@ it('asks at most as many approvers as a stored request can hold, and says how ma
   const ports = await services.ports();
   const { request } = await submitRequest(ports, {
     source: 'api', resourceIds: [SEED.resources.storageProd], selector: { kind: 'assessment', assessmentKey: SEED.assessmentKeys.secureTransfer },
-    category: 'Waiver', justification: 'Behind a private endpoint', requestedBy: 'dev.owner@contoso.com', requesterAssurance: 'asserted',
+    category: 'Waiver', justification: 'Behind a private endpoint', requestedBy: 'dev.owner@contoso.com', requesterAssurance: 'asserted', maxScopeLevel: 'resourceGroup',
     expiresOn: new Date(Date.now() + 30 * 86_400_000).toISOString(),
   });
   const asked: string[] = [];

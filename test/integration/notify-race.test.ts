@@ -32,7 +32,7 @@ async function submitted(ports: RequestPorts, requestedBy: string, resourceId: s
     justification: 'JIT is enforced by the bastion',
     expiresOn: new Date(Date.now() + 10 * 86_400_000).toISOString(),
     requestedBy,
-    requesterAssurance: 'asserted',
+    requesterAssurance: 'asserted', maxScopeLevel: 'resourceGroup',
   });
   return request;
 }

@@ -60,7 +60,10 @@ describe('assessment metadata says which mechanism exempts a recommendation', ()
 describe('security standards and the standard assignments above a resource', () => {
   it('lists the standard that contains the recommendation at the resource', async () => {
     const standards = await gateway.listSecurityStandards(DEFENDER.azureResource);
-    expect(standards).toEqual([expect.objectContaining({ name: DEFENDER.standardName, assessmentKeys: [DEFENDER.nativeAssessmentKey] })]);
+    expect(standards).toEqual([expect.objectContaining({
+      name: DEFENDER.standardName,
+      assessmentKeys: [DEFENDER.nativeAssessmentKey, DEFENDER.policyKeyInStandard, DEFENDER.previewKey, DEFENDER.customKey],
+    })]);
     expect(f.sim.requests.at(-1)).toMatchObject({ operationId: 'SecurityStandards_List', apiVersion: '2024-08-01', status: 200 });
   });
 

@@ -152,4 +152,15 @@ export const DEFENDER = {
   /** The native recommendation on an Azure VM and on an AWS EC2 instance Defender sees through the connector. */
   azureResource: res(S1, 'rg-app-prod', 'Microsoft.Compute/virtualMachines', 'vm-app-prod-01'),
   awsResource: `${AWS_CONNECTOR}/securityentitydata/aws-ec2-instance-i-0a1b2c3d4e5f67890`,
+  /**
+   * The policy-based JIT recommendation (SEED.assessmentKeys.jit) is also assessed on the AWS instance,
+   * and the standard contains it: Azure Policy cannot reach the instance, so there it is a standard exemption.
+   */
+  policyKeyInStandard: '805651bc-6ecd-4c73-9b55-97a19d0582d0',
+  /** Defender-native, in the standard, but in preview: not exemptible. */
+  previewKey: '7d3f1a9e-2c4b-4e6a-8f0d-5b1c3e7a9f24',
+  /** A custom (CustomerManaged) recommendation, in the standard: not exemptible. */
+  customKey: 'c6e2a8f4-1b3d-4f5e-9a7c-0d2e4f6a8b35',
+  /** Defender-native, assessed on the VM, but in no assigned standard: nothing to exempt it from. */
+  unassignedKey: 'a1c3e5f7-9b2d-4e6f-8a0c-2e4f6a8c0e17',
 } as const;

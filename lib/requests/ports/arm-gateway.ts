@@ -61,6 +61,14 @@ export interface StandardAssignmentInfo {
   readonly expiresOn?: string;
 }
 
+/** Resources under a scope that Defender assesses for one recommendation (Resource Graph, at request time). */
+export interface AssessmentCoverage {
+  readonly resources: number;
+  readonly unhealthy: number;
+  /** False when there were more rows than the broker reads: the counts are lower bounds. */
+  readonly complete: boolean;
+}
+
 /** Everything the broker asks of Azure Resource Manager; errors are ArmError. */
 export interface ArmGateway {
   getAssessment(resourceId: string, assessmentKey: string): Promise<AssessmentInfo | undefined>;
@@ -83,4 +91,6 @@ export interface ArmGateway {
   putStandardAssignment(scope: string, name: string, properties: StandardAssignmentExemptionProperties): Promise<string>;
   /** True when it existed. */
   deleteStandardAssignment(scope: string, name: string): Promise<boolean>;
+  /** How many resources under a subscription or resource group Defender assesses for the recommendation. */
+  countAssessedResources(scope: string, assessmentKey: string): Promise<AssessmentCoverage>;
 }

@@ -9,6 +9,7 @@
 // Entries are kept sorted by lower-cased id, the order paging walks.
 import type { TenantState } from '../state/tenant-state.js';
 import { idKey, managementGroupId } from '../state/scope.js';
+import type { SeedAssessment, SeedNativeAssessment } from '../seed-types.js';
 import type { PolicyExemptionResource } from '../types.js';
 import type { GraphSource } from './query.js';
 import { assessmentRow, assignmentRow, exemptionRow, resourceRow, subscriptionRow, type GraphRow } from './rows.js';
@@ -21,6 +22,8 @@ export interface IndexEntry {
   sub: string;
   /** Lower-cased resource type (resources only: what `type in~ (...)` filters on). */
   type?: string;
+  /** Lower-cased row name (assessments only: what `name =~ '<key>'` filters on). */
+  name?: string;
   row(): GraphRow;
 }
 
@@ -64,10 +67,14 @@ export class GraphIndex {
     const tenantId = this.state.seed.tenantId;
     // Rows are built when served: assessments never change after start, and 100k prebuilt rows would
     // cost hundreds of MB for nothing.
-    this.assessments = sorted(this.state.assessments.map((a) => {
+    const assessmentEntry = (a: SeedAssessment | SeedNativeAssessment, source?: string): IndexEntry => {
       const key = idKey(`${a.resourceId}/providers/Microsoft.Security/assessments/${a.name}`);
-      return { key, sub: subscriptionOf(key), row: () => assessmentRow(a, tenantId) };
-    }));
+      return { key, sub: subscriptionOf(key), name: a.name.toLowerCase(), row: () => assessmentRow(a, tenantId, source) };
+    };
+    this.assessments = sorted([
+      ...this.state.assessments.map((a) => assessmentEntry(a)),
+      ...this.state.defender.assessments.map((a) => assessmentEntry(a, this.state.defender.cloudOf(a.resourceId))),
+    ]);
     // Subscriptions and their management groups are fixed by the seed.
     this.subscriptions = sorted(this.state.seed.subscriptions.map((sub) => {
       const key = idKey(`/subscriptions/${sub.subscriptionId}`);
@@ -80,7 +87,7 @@ export class GraphIndex {
    * Entries of `source` visible in `scope` (resources: only of the given lower-cased `types`), sorted by
    * key. Cached per index generation, scope and types.
    */
-  entries(source: GraphSource, scope: GraphScope, types?: readonly string[]): IndexEntry[] {
+  entries(source: GraphSource, scope: GraphScope, types?: readonly string[], name?: string): IndexEntry[] {
     if (this.mode === 'live') {
       let stale = false;
       if (this.state.exemptions.version !== this.exemptionsVersion) { this.indexExemptions(); stale = true; }
@@ -88,12 +95,12 @@ export class GraphIndex {
       if (this.state.resourcesVersion !== this.resourcesVersion) { this.indexResources(); stale = true; }
       if (stale) this.bump();
     }
-    const cacheKey = JSON.stringify([source, types ?? null, this.generation, scope.subscriptions ? [...scope.subscriptions] : null, scope.managementGroupPrefixes ?? null]);
+    const cacheKey = JSON.stringify([source, types ?? null, name ?? null, this.generation, scope.subscriptions ? [...scope.subscriptions] : null, scope.managementGroupPrefixes ?? null]);
     let hit = this.filtered.get(cacheKey);
     if (!hit) {
       const all = { exemptions: this.exemptions, assessments: this.assessments, assignments: this.assignments, resources: this.resources, subscriptions: this.subscriptions }[source];
       const typeSet = types ? new Set(types) : undefined;
-      hit = all.filter((e) => visible(e, scope) && (!typeSet || typeSet.has(e.type ?? '')));
+      hit = all.filter((e) => visible(e, scope) && (!typeSet || typeSet.has(e.type ?? '')) && (name === undefined || e.name === name));
       if (this.filtered.size >= 8) this.filtered.delete(this.filtered.keys().next().value!);
       this.filtered.set(cacheKey, hit);
     }

@@ -4,7 +4,7 @@
 //
 //   policyresources   | where type =~ 'microsoft.authorization/policyexemptions'  [| project <columns>]
 //   policyresources   | where type =~ 'microsoft.authorization/policyassignments' [| project <columns>]
-//   securityresources | where type =~ 'microsoft.security/assessments'           [| project <columns>]
+//   securityresources | where type =~ 'microsoft.security/assessments' [and name =~ '<key>'] [| project <columns>]
 //   resources         | where type in~ ('<type>', "<type>", ...)                  [| project <columns>]
 //   resourcecontainers | where type =~ 'microsoft.resources/subscriptions'      [| project <columns>]
 //
@@ -43,13 +43,15 @@ export interface GraphQuery {
   source: GraphSource;
   /** For source 'resources': the lower-cased types of `in~ (...)`, sorted and without duplicates. */
   types?: string[];
+  /** For source 'assessments': the lower-cased assessment key of `and name =~ '<key>'`. */
+  name?: string;
   /** Undefined = every column. */
   project?: RowColumn[];
 }
 
 const LITERAL = String.raw`(?:'[^']*'|"[^"]*")`;
 const PROJECT = String.raw`(?:\|\s*project\s+(.+?))?`;
-const EQ_SHAPE = new RegExp(String.raw`^\s*(\w+)\s*\|\s*where\s+type\s*=~\s*(${LITERAL})\s*${PROJECT}\s*$`, 'is');
+const EQ_SHAPE = new RegExp(String.raw`^\s*(\w+)\s*\|\s*where\s+type\s*=~\s*(${LITERAL})(?:\s+and\s+name\s*=~\s*(${LITERAL}))?\s*${PROJECT}\s*$`, 'is');
 const IN_SHAPE = new RegExp(String.raw`^\s*(\w+)\s*\|\s*where\s+type\s+in~\s*\(\s*(${LITERAL}(?:\s*,\s*${LITERAL})*)\s*\)\s*${PROJECT}\s*$`, 'is');
 
 const unquote = (literal: string): string => literal.trim().slice(1, -1);
@@ -69,7 +71,9 @@ export function parseGraphQuery(text: string): GraphQuery {
     const byType = TABLE_TYPES[table as keyof typeof TABLE_TYPES];
     const source = byType[unquote(m[2]!).toLowerCase()];
     if (!source) throw invalidQuery(text, `table ${table} is served only for type =~ ${Object.keys(byType).map((t) => `'${t}'`).join(' or ')}`);
-    query = { table: table as GraphTable, source };
+    const name = m[3] === undefined ? undefined : unquote(m[3]).toLowerCase();
+    if (name !== undefined && (source !== 'assessments' || !name.trim())) throw invalidQuery(text, "and name =~ '<key>' is served only on securityresources assessments, with a key");
+    query = { table: table as GraphTable, source, ...(name === undefined ? {} : { name }) };
   } else {
     if (table !== 'resources') throw invalidQuery(text, `type in~ (...) is served only on table resources, not ${table}`);
     const types = [...m[2]!.matchAll(new RegExp(LITERAL, 'g'))].map((l) => unquote(l[0]).toLowerCase());
@@ -77,9 +81,10 @@ export function parseGraphQuery(text: string): GraphQuery {
     query = { table: 'resources', source: 'resources', types: [...new Set(types)].sort() };
   }
 
-  if (m[3] === undefined) return query;
+  const projected = eq ? m[4] : m[3];
+  if (projected === undefined) return query;
   const project: RowColumn[] = [];
-  for (const raw of m[3].split(',').map((c) => c.trim())) {
+  for (const raw of projected.split(',').map((c) => c.trim())) {
     const column = ROW_COLUMNS.find((c) => c.toLowerCase() === raw.toLowerCase());
     if (!column) throw invalidQuery(text, `project column '${raw}' is not supported (supported: ${ROW_COLUMNS.join(', ')})`);
     if (project.includes(column)) throw invalidQuery(text, `project column '${column}' appears twice`);

@@ -3,7 +3,7 @@
 // lower-cases `type` and `resourceGroup`; `subscriptionId` and `resourceGroup` are '' for rows above a
 // subscription (management-group exemptions and assignments).
 import { toAssignmentResource } from '../handlers/assignments.js';
-import type { SeedAssessment, SeedPolicyAssignment, SeedResource, SeedSubscription } from '../seed-types.js';
+import type { SeedAssessment, SeedNativeAssessment, SeedPolicyAssignment, SeedResource, SeedSubscription } from '../seed-types.js';
 import type { TenantState } from '../state/tenant-state.js';
 import { normalizeId, parseScope } from '../state/scope.js';
 import type { PolicyExemptionResource } from '../types.js';
@@ -44,15 +44,16 @@ export function resourceRow(id: string, r: SeedResource, location: string, tenan
   return { ...base(id, r.name.split('/').pop() ?? r.name, r.type.toLowerCase(), tenantId, {}), location: r.location ?? location };
 }
 
-export function assessmentRow(a: SeedAssessment, tenantId: string): GraphRow {
+/** A policy-based or Defender-native assessment; one of an AWS or GCP entity names its cloud as Source. */
+export function assessmentRow(a: SeedAssessment | SeedNativeAssessment, tenantId: string, source = 'Azure'): GraphRow {
   const resourceId = normalizeId(a.resourceId);
   return base(`${resourceId}/providers/Microsoft.Security/assessments/${a.name}`, a.name, 'microsoft.security/assessments', tenantId, {
     // Resource Graph spells these with capitals (Source, Id), unlike the ARM API's source/id.
-    resourceDetails: { Source: 'Azure', Id: resourceId },
+    resourceDetails: { Source: source, Id: resourceId },
     displayName: a.displayName,
     status: { ...a.status, firstEvaluationDate: FIRST_EVALUATED, statusChangeDate: STATUS_CHANGED },
     metadata: structuredClone(a.metadata),
-    ...(a.additionalData ? { additionalData: { ...a.additionalData } } : {}),
+    ...('additionalData' in a && a.additionalData ? { additionalData: { ...a.additionalData } } : {}),
   });
 }
 

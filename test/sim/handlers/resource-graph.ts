@@ -77,8 +77,8 @@ const resources: Handler = (ctx) => {
   }
   const query = parseGraphQuery(req.query);
   const { scope, fingerprint } = resolveScope(ctx, req);
-  const fp = SkipTokens.fingerprint([query.table, query.source, query.types ?? null, query.project ?? null, ...fingerprint]);
-  const entries = ctx.graph.index.entries(query.source, scope, query.types);
+  const fp = SkipTokens.fingerprint([query.table, query.source, query.types ?? null, query.name ?? null, query.project ?? null, ...fingerprint]);
+  const entries = ctx.graph.index.entries(query.source, scope, query.types, query.name);
 
   let start = options.$skip ?? 0;
   if (options.$skipToken !== undefined) {

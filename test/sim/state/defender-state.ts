@@ -36,12 +36,15 @@ export class DefenderState {
   readonly standardAssignments = new Map<string, StandardAssignmentResource>();
   /** Connector and connector-entity ids: scopes that exist although they are not seeded resources. */
   readonly connectorScopes: string[];
+  /** idKey(connector id) → its cloud (AWS, GCP): what Defender names as an entity's source. */
+  private readonly connectorClouds = new Map<string, string>();
 
   constructor(seed: SeedDefender | undefined, createdBy: string, now: Date) {
     this.standards = seed?.securityStandards ?? [];
     this.assessments = seed?.assessments ?? [];
     this.connectorScopes = (seed?.securityConnectors ?? []).flatMap((c) => {
       const connector = `${normalizeId(c.resourceGroupId)}/providers/Microsoft.Security/securityConnectors/${c.name}`;
+      this.connectorClouds.set(idKey(connector), c.environment);
       return [connector, ...c.entities.map((e) => `${connector}/${e}`)];
     });
     const at = now.toISOString();
@@ -65,6 +68,13 @@ export class DefenderState {
   standardFor(assignedId: string | undefined): SeedSecurityStandard | undefined {
     const name = assignedId?.split('/').pop()?.toLowerCase();
     return name ? this.standards.find((s) => s.name.toLowerCase() === name) : undefined;
+  }
+
+  /** 'Azure', or the cloud of the security connector the resource is seen through. */
+  cloudOf(resourceId: string): string {
+    const key = idKey(resourceId);
+    for (const [connector, cloud] of this.connectorClouds) if (key.startsWith(`${connector}/`)) return cloud;
+    return 'Azure';
   }
 
   /** Metadata of a Defender-native recommendation, by assessment key. */

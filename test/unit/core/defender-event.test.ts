@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isDefenderEvent, parseDefenderEvent } from '../../../lib/requests/defender-event.js';
 import type { IntakeLimits, ParseResult } from '../../../lib/requests/intake-command.js';
 
-const LIMITS: IntakeLimits = { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver' };
+const LIMITS: IntakeLimits = { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver', maxScopeLevel: 'resourceGroup' };
 const NOW = new Date('2026-11-01T12:00:00.000Z');
 const DAY = 86_400_000;
 const FALLBACK = 'relay@example.invalid';
@@ -57,6 +57,7 @@ describe('parseDefenderEvent', () => {
       expiresOn: new Date(NOW.getTime() + 90 * DAY).toISOString(),
       requestedBy: FALLBACK,
       requesterAssurance: 'relay',
+      maxScopeLevel: 'resourceGroup',
       hints: {
         displayName: 'Enable MFA for Azure Management App accounts with read permissions on your subscription',
         portalLink: 'https://ms.portal.azure.com/?fea#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/01b1ed4c-b733-4fee-b145-f23236e70cf3',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDirectRequest } from '../../../lib/requests/direct-request.js';
 import type { IntakeLimits, ParseResult } from '../../../lib/requests/intake-command.js';
 
-const LIMITS: IntakeLimits = { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver' };
+const LIMITS: IntakeLimits = { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver', maxScopeLevel: 'resourceGroup' };
 const NOW = new Date('2026-11-01T12:00:00.000Z');
 const DAY = 86_400_000;
 
@@ -43,6 +43,7 @@ describe('parseDirectRequest: accepted requests', () => {
       expiresOn: new Date(NOW.getTime() + 90 * DAY).toISOString(),
       requestedBy: 'owner@contoso.com',
       requesterAssurance: 'asserted',
+      maxScopeLevel: 'resourceGroup',
     });
   });
 

@@ -42,7 +42,7 @@ describe('hardening', () => {
     const result = parseDirectRequest({
       resourceId: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1`,
       policyAssignmentId: `${assignment}/`, justification: 'ok', requestedBy: 'owner@contoso.com',
-    }, { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver' }, new Date());
+    }, { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver', maxScopeLevel: 'resourceGroup' }, new Date());
     expect(result.ok && result.command.selector).toEqual({ kind: 'assignment', policyAssignmentId: assignment, policyDefinitionReferenceIds: [] });
   });
 });

@@ -7,7 +7,7 @@ import { defenderEvent } from '../../support/defender-event.js';
  * The create handler parses before its try block: a throw here would be a 500 for bad input. Whatever
  * JSON arrives, parsing must end in a result, accepted or refused with named fields.
  */
-const LIMITS = { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver' as const };
+const LIMITS = { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver' as const, maxScopeLevel: 'resourceGroup' as const };
 const SUB = '3f2b8c1d-6e4a-4b7f-9c2d-8a1e5f3b7c90';
 const RESOURCE = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1`;
 const DIRECT = { resourceId: RESOURCE, assessmentKey: 'k1', justification: 'Behind a private endpoint', requestedBy: 'owner@contoso.com', expiresOn: '2099-01-01T00:00:00Z' };

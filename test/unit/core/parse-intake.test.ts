@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { IntakeLimits } from '../../../lib/requests/intake-command.js';
 import { DEFENDER_RELAY_REQUESTER, parseIntake } from '../../../lib/requests/parse-intake.js';
 
-const LIMITS: IntakeLimits = { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver' };
+const LIMITS: IntakeLimits = { maxResourcesPerRequest: 3, maxExpiryDays: 365, defaultExpiryDays: 90, maxJustificationLength: 512, defaultCategory: 'Waiver', maxScopeLevel: 'resourceGroup' };
 const NOW = new Date('2026-11-01T12:00:00.000Z');
 const SAMPLE = JSON.parse(
   readFileSync(new URL('./fixtures/defender-recommendation-trigger.sample.json', import.meta.url), 'utf8'),

@@ -43,6 +43,7 @@ describe('loadSettings: a valid environment', () => {
       defaultExpiryDays: Number(SETTINGS.DEFAULT_EXPIRY_DAYS.default),
       maxJustificationLength: Number(SETTINGS.MAX_JUSTIFICATION_LENGTH.default),
       defaultCategory: SETTINGS.DEFAULT_EXEMPTION_CATEGORY.default,
+      maxScopeLevel: 'resourceGroup',
     });
   });
 
@@ -61,6 +62,7 @@ describe('loadSettings: a valid environment', () => {
       SMTP_HOST: 'smtp.contoso.com',
       SMTP_PORT: '2525',
       SMTP_SECURE: 'true',
+      MAX_SCOPE_LEVEL: 'subscription',
       SMTP_USER: 'mailer',
       SMTP_PASSWORD: 'pw',
       AZURE_CLIENT_ID: 'cid',
@@ -70,7 +72,7 @@ describe('loadSettings: a valid environment', () => {
     expect(settings.armEndpoint).toBe('https://localhost:8443');
     expect(settings.publicBaseUrl).toBe('https://broker.contoso.com');
     expect(settings.limits).toEqual({
-      maxBodyBytes: 2048, maxResourcesPerRequest: 3, maxExpiryDays: 30, defaultExpiryDays: 7, maxJustificationLength: 100, defaultCategory: 'Mitigated',
+      maxBodyBytes: 2048, maxResourcesPerRequest: 3, maxExpiryDays: 30, defaultExpiryDays: 7, maxJustificationLength: 100, defaultCategory: 'Mitigated', maxScopeLevel: 'subscription',
     });
     expect(settings.review.linkTtlHours).toBe(24);
     expect(settings.email).toEqual({ transport: 'smtp', from: 'exemption-broker@localhost', host: 'smtp.contoso.com', port: 2525, secure: true, user: 'mailer', password: 'pw' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../../lib/config/settings-catalog.js';
 import { loadSettings, SettingsError } from '../../../lib/config/settings.js';
-import { checkRequestSize, jsonBytes, REQUEST_LIMITS, RequestTooLargeError, worstCaseRequest } from '../../../lib/requests/request-size.js';
+import { checkRequestSize, fullyGrown, jsonBytes, REQUEST_LIMITS, RequestTooLargeError, worstCaseRequest } from '../../../lib/requests/request-size.js';
 import {
   DocumentTooLargeError, entitySizeBytes, fromRequestEntity, MAX_DOCUMENT_BYTES, MAX_ENTITY_BYTES, MAX_PROPERTY_BYTES, toRequestEntity,
 } from '../../../lib/store/table-entities.js';
@@ -9,6 +9,11 @@ import { sampleRequest } from '../../support/sample-request.js';
 
 const MAX_RESOURCES = SETTINGS.MAX_RESOURCES_PER_REQUEST.max;
 const MINIMAL = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', REVIEW_SIGNING_KEY: 'k'.repeat(40), EMAIL_TRANSPORT: 'smtp' };
+
+/** The worst request with its one target replaced, grown again (its exemptions follow the target). */
+function worstCaseRequestWith(worst: ReturnType<typeof worstCaseRequest>, target: ReturnType<typeof worstCaseRequest>['targets'][number]) {
+  return fullyGrown({ ...worst, targets: [target] });
+}
 
 describe('MAX_RESOURCES_PER_REQUEST is bounded by what one stored request holds', () => {
   it('the worst request at the maximum fits one entity, every part within a property', () => {
@@ -28,6 +33,20 @@ describe('MAX_RESOURCES_PER_REQUEST is bounded by what one stored request holds'
     expect(Buffer.byteLength(wire)).toBeLessThanOrEqual(MAX_ENTITY_BYTES);
     expect(fromRequestEntity(entity)).toEqual(worst);
     expect(() => checkRequestSize(worst, MAX_DOCUMENT_BYTES)).not.toThrow();
+  });
+
+  it('a target exempted through standards, at every limit, grows less than the worst policy target it is counted as', () => {
+    const worst = worstCaseRequest(1);
+    const policyTarget = worst.targets[0]!;
+    const standard = (n: number) => ({
+      assignedStandardId: `/providers/Microsoft.Security/Standards/${'0'.repeat(35)}${n}`,
+      displayName: '\u20ac'.repeat(REQUEST_LIMITS.displayNameLength),
+      standardAssignmentId: `${policyTarget.resourceId}/providers/Microsoft.Security/standardAssignments/${'0'.repeat(35)}${n}`.padEnd(REQUEST_LIMITS.standardAssignmentIdLength, 'x'),
+    });
+    const standardTarget = { ...policyTarget, assignments: [], standards: Array.from({ length: REQUEST_LIMITS.standardsPerTarget }, (_, n) => standard(n)) };
+    const grownStandard = jsonBytes(worstCaseRequestWith(worst, standardTarget));
+    expect(() => checkRequestSize({ ...worst, targets: [standardTarget], exemptions: [] }, MAX_DOCUMENT_BYTES)).not.toThrow();
+    expect(grownStandard).toBeLessThan(jsonBytes(worst));
   });
 
   it('is tight: one resource more would not fit', () => {
