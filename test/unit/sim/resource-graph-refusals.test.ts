@@ -16,6 +16,9 @@ describe('sim Resource Graph: what it refuses', () => {
     ['an extra filter', `${EXEMPTIONS_QUERY} | where properties.expiresOn < now()`],
     ['a projection without id', `${EXEMPTIONS_QUERY} | project name, properties`],
     ['an unknown column', `${EXEMPTIONS_QUERY} | project id, expiresOn`],
+    ['a name filter on another source', "policyresources | where type =~ 'microsoft.authorization/policyexemptions' and name =~ 'x' | project id"],
+    ['an empty name filter', "securityresources | where type =~ 'microsoft.security/assessments' and name =~ '' | project id"],
+    ['a filter on another column', "securityresources | where type =~ 'microsoft.security/assessments' and id =~ 'x' | project id"],
   ])('refuses %s with 400 InvalidQuery in the error shape, recorded as a violation', async (_, query) => {
     const r = await graphQuery(f, { query });
     expect(r.status).toBe(400);
@@ -23,6 +26,16 @@ describe('sim Resource Graph: what it refuses', () => {
     expect(r.body.error?.details?.[0]?.code).toBe('InvalidQuery');
     expect(f.sim.violations).toHaveLength(1);
     expect(f.sim.violations[0]).toMatchObject({ kind: 'request', operationId: 'Resources' });
+  });
+
+  it('serves one recommendation\'s assessments, Azure and multicloud, for a name filter', async () => {
+    const key = '3b9c2e7a-5d41-4f8e-a6b2-9c7d1e0f4a58';
+    const r = await graphQuery(f, { query: `securityresources | where type =~ 'microsoft.security/assessments' and name =~ "${key.toUpperCase()}" | project id, properties` });
+    expect(r.status).toBe(200);
+    const rows = r.body.data as Array<{ id: string; properties: { resourceDetails: { Source: string } } }>;
+    expect(rows.map((row) => row.id.toLowerCase().endsWith(`/providers/microsoft.security/assessments/${key}`))).toEqual([true, true]);
+    expect(rows.map((row) => row.properties.resourceDetails.Source).sort()).toEqual(['AWS', 'Azure']);
+    expect(f.sim.violations).toEqual([]);
   });
 
   it('accepts the supported shapes regardless of case, spacing and quote style', async () => {
