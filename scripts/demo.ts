@@ -2,7 +2,8 @@
  * npm run demo — walks the closed loop on the local host against the simulated tenant, as a user would:
  * a Defender recommendation event arrives, the security contacts are emailed, one opens the review link
  * and approves, the worker creates the exemptions; a second request is approved on its Teams card by another
- * approver, the card replaced in place. Everything it shows is saved under .artifacts/demo/.
+ * approver, the card replaced in place; a Defender-native recommendation selected on an Azure VM and an AWS
+ * instance becomes one request and two standard-assignment exemptions. Everything it shows is saved under .artifacts/demo/.
  * `npm run demo -- --from jira` starts the first request from a Jira issue instead, decided by a transition.
  * `npm run demo -- --keep` leaves the host, Azurite and the simulator running for exploration.
  */
@@ -14,6 +15,7 @@ import { defenderEvent } from '../test/support/defender-event.js';
 import { startLocalEnvironment, type LocalEnvironment } from '../test/support/local-environment.js';
 import { eventually, openReview, reviewLinkIn, submitReview } from '../test/support/review-flow.js';
 import { demoJiraRequest, startDemoJira } from './demo-jira.js';
+import { demoNativeRecommendation } from './demo-native.js';
 import { demoTeamsApproval, installInChannel, startDemoTeams } from './demo-teams.js';
 import { startLocalHost } from './local-host/start-local-host.js';
 
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     await installInChannel(teams, `${api}/messages`, say);
     const link = jira ? undefined : await demoDefenderRequest(api, host.baseUrl, environment);
     if (jira) await demoJiraRequest(api, jira.jira, out, say);
+    await demoNativeRecommendation(api, host.baseUrl, environment, out, say);
     if (environment.sim.violations.length > 0) throw new Error(`requests that broke the ARM specs: ${JSON.stringify(environment.sim.violations)}`);
 
     await demoTeamsApproval(api, `${api}/messages`, teams, out, say);
