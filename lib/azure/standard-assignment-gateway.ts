@@ -17,7 +17,7 @@ interface AssignmentBody {
   id?: string;
   name?: string;
   properties?: {
-    displayName?: string; description?: string; effect?: string; assignedStandard?: { id?: string }; expiresOn?: string;
+    displayName?: string; description?: string; effect?: string; assignedStandard?: { id?: string }; expiresOn?: string; excludedScopes?: unknown;
     exemptionData?: { exemptionCategory?: string; assignedAssessment?: { assessmentKey?: string } };
   };
 }
@@ -139,6 +139,7 @@ function assignmentInfo(a: AssignmentBody, scope: string): StandardAssignmentInf
     ...defined('description', p.description),
     ...defined('effect', p.effect),
     ...defined('assignedStandardId', p.assignedStandard?.id),
+    ...(Array.isArray(p.excludedScopes) && p.excludedScopes.length > 0 ? { excludedScopes: p.excludedScopes.filter((s): s is string => typeof s === 'string') } : {}),
     ...defined('assessmentKey', p.exemptionData?.assignedAssessment?.assessmentKey),
     ...defined('exemptionCategory', p.exemptionData?.exemptionCategory),
     ...defined('expiresOn', p.expiresOn),

@@ -107,7 +107,7 @@ async function standardTarget(arm: ArmGateway, resourceId: string, key: string):
     refusalNames('resourceId', `list the security standards at ${resourceId}`, arm.listSecurityStandards(resourceId)),
     refusalNames('resourceId', `list the standard assignments above ${resourceId}`, arm.listStandardAssignmentsAbove(resourceId)),
   ]);
-  const standards = standardsContaining(key, available, above);
+  const standards = standardsContaining(resourceId, key, available, above);
   if (standards.length === 0) {
     throw new UnresolvableRequestError(`no security standard assigned at or above ${resourceId} contains recommendation ${key}, so there is nothing to exempt it from`, 'assessmentKey');
   }

@@ -1,3 +1,4 @@
+import { isAtOrAbove } from '../azure/resource-id.js';
 import { assignedStandardId, parseStandardAssignmentId, standardNameOf } from '../azure/standard-assignment.js';
 import type { AssessmentMetadataInfo, SecurityStandardInfo, StandardAssignmentInfo } from './ports/arm-gateway.js';
 import type { ResolvedStandard } from './model.js';
@@ -18,10 +19,11 @@ export function notExemptibleBecause(metadata: AssessmentMetadataInfo): string |
 
 /**
  * The standards that contain the recommendation and are assigned (as a standard, not as an exemption)
- * at or above the target, one entry per standard through its innermost assignment. An exemption names
+ * at or above the target (and not excluding it), one entry per standard through its innermost assignment. An exemption names
  * the standard, so it is honoured only where that standard applies.
  */
 export function standardsContaining(
+  target: string,
   assessmentKey: string,
   available: readonly SecurityStandardInfo[],
   above: readonly StandardAssignmentInfo[],
@@ -31,6 +33,7 @@ export function standardsContaining(
   const found = new Map<string, ResolvedStandard>();
   for (const assignment of above) {
     if (assignment.effect?.toLowerCase() === 'exempt') continue;
+    if (assignment.excludedScopes?.some((excluded) => isAtOrAbove(excluded, target))) continue;
     const name = standardNameOf(assignment.assignedStandardId);
     const standard = name === undefined ? undefined : containing.get(name);
     const parsed = parseStandardAssignmentId(assignment.id);

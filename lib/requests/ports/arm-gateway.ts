@@ -56,6 +56,8 @@ export interface StandardAssignmentInfo {
   readonly description?: string;
   readonly effect?: string;
   readonly assignedStandardId?: string;
+  /** Scopes below the assignment's that it leaves out. */
+  readonly excludedScopes?: readonly string[];
   readonly assessmentKey?: string;
   readonly exemptionCategory?: string;
   readonly expiresOn?: string;

@@ -15,13 +15,14 @@ const assignment = (scope: string, name: string, standardName: string, effect = 
   id: `${scope}/providers/Microsoft.Security/standardAssignments/${name}`, name, scope, effect,
   assignedStandardId: `/providers/Microsoft.Security/Standards/${standardName}`,
 });
+const VM = `${SUB}/resourceGroups/rg-app-prod/providers/Microsoft.Compute/virtualMachines/vm-app-prod-01`;
 const A1 = '8f1d3b5a-7c2e-4a9b-b6d4-0e2f4a6c8b17';
 const A2 = 'c2a4e6f8-0b1d-4c3e-8f5a-7b9d1e3f5a26';
 const A3 = '0b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
 
 describe('standardsContaining', () => {
   it('takes each standard that contains the key once, through its innermost assignment', () => {
-    const found = standardsContaining(KEY.toUpperCase(), [standard(MCSB, [KEY]), standard(OTHER, ['ffffffff-0000-4000-8000-000000000000'])], [
+    const found = standardsContaining(VM, KEY.toUpperCase(), [standard(MCSB, [KEY]), standard(OTHER, ['ffffffff-0000-4000-8000-000000000000'])], [
       assignment(CONNECTOR, A2, MCSB), assignment(SUB, A1, MCSB), assignment(SUB, A3, OTHER),
     ]);
     expect(found).toEqual([{
@@ -32,7 +33,7 @@ describe('standardsContaining', () => {
   });
 
   it('ignores Exempt assignments (they are exemptions, not the standard being applied)', () => {
-    expect(standardsContaining(KEY, [standard(MCSB, [KEY])], [assignment(SUB, A1, MCSB, 'Exempt')])).toEqual([]);
+    expect(standardsContaining(VM, KEY, [standard(MCSB, [KEY])], [assignment(SUB, A1, MCSB, 'Exempt')])).toEqual([]);
   });
 
   it('ignores assignments whose standard or id is not in the shape ARM documents', () => {
@@ -41,11 +42,18 @@ describe('standardsContaining', () => {
       { ...assignment(SUB, A1, MCSB), id: `${SUB}/providers/Microsoft.Security/standardAssignments/not-a-guid` },
       { ...assignment(SUB, A1, MCSB), id: `${SUB}/../providers/Microsoft.Security/standardAssignments/${A1}` },
     ];
-    expect(standardsContaining(KEY, [standard(MCSB, [KEY])], odd)).toEqual([]);
+    expect(standardsContaining(VM, KEY, [standard(MCSB, [KEY])], odd)).toEqual([]);
+  });
+
+  it('skips an assignment that excludes the target, or a scope above it', () => {
+    for (const excluded of [VM, `${SUB}/resourceGroups/RG-APP-PROD`]) {
+      expect(standardsContaining(VM, KEY, [standard(MCSB, [KEY])], [{ ...assignment(SUB, A1, MCSB), excludedScopes: [excluded] }])).toEqual([]);
+    }
+    expect(standardsContaining(VM, KEY, [standard(MCSB, [KEY])], [{ ...assignment(SUB, A1, MCSB), excludedScopes: [`${SUB}/resourceGroups/rg-data-prod`] }])).toHaveLength(1);
   });
 
   it('finds nothing when no available standard contains the key', () => {
-    expect(standardsContaining(KEY, [standard(OTHER, [])], [assignment(SUB, A3, OTHER)])).toEqual([]);
+    expect(standardsContaining(VM, KEY, [standard(OTHER, [])], [assignment(SUB, A3, OTHER)])).toEqual([]);
   });
 });
 
