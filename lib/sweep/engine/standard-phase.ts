@@ -1,7 +1,6 @@
-import type { FindingDraft } from '../findings/finding-draft.js';
+import { draftFor, type FindingDraft } from '../findings/finding-draft.js';
 import type { ManagedStandardExemption } from '../findings/managed-index.js';
 import { standardFindings } from '../findings/standard-rules.js';
-import { draftFor } from '../findings/finding-draft.js';
 import type { InventoryStandardExemption } from '../inventory.js';
 import { inScope, markDeleted } from './deleted-phase.js';
 import { describe } from './exemption-phase.js';
