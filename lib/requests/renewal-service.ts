@@ -188,7 +188,7 @@ export async function requestRenewal(
     renewalOf: { requestId: old.id, nameSeed: nameSeedOf(old) },
   };
   checkRequestSize(renewal, ports.store.maxDocumentBytes);
-  const exemptions = old.targets.reduce((n, t) => n + t.assignments.length, 0);
+  const exemptions = old.targets.reduce((n, t) => n + t.assignments.length + (t.standards?.length ?? 0), 0);
   const outcome = await ports.store.create(renewal, {
     requestId: renewal.id, at, actor: requestedBy, channel: 'renewal', action: 'created', to: 'received',
     detail: `renewal of request ${old.id}: ${exemptions} exemption(s) to extend in place; requester asserted (came through a signed renewal link mailed to them)`,

@@ -64,3 +64,24 @@ export interface InventoryPage<T> {
   /** Rows the whole query has, when the source says (Resource Graph does): progress and ETA only. */
   readonly totalRecords?: number;
 }
+
+/**
+ * One Defender exemption: a `Microsoft.Security/standardAssignments` resource with `effect: Exempt`
+ * (assignments with any other effect are the standards themselves and never reach the sweep).
+ */
+export interface InventoryStandardExemption {
+  /** `{scope}/providers/Microsoft.Security/standardAssignments/{name}`, canonical. */
+  readonly id: string;
+  readonly scope: ResourceScope;
+  /** A GUID, lower case. */
+  readonly name: string;
+  /** `/providers/Microsoft.Security/Standards/{guid}` as ARM gave it (compared case-insensitively). */
+  readonly assignedStandardId: string;
+  /** The recommendation it exempts from, lower case. */
+  readonly assessmentKey: string;
+  /** The 2024-08-01 enum is lower-case (`waiver` | `mitigated`); read as the policy categories. */
+  readonly exemptionCategory: ExemptionCategory;
+  /** ISO 8601 UTC; absent means it never expires. */
+  readonly expiresOn: string | undefined;
+  readonly displayName: string | undefined;
+}

@@ -2,6 +2,7 @@
  * What a sweep finds and what a run records: the shapes the engine produces, the store keeps, and the
  * report page, the CSV, the digest and the HTTP API show. Plain data: no SDK, no HTML.
  */
+import type { ExemptionMechanism } from '../requests/model.js';
 
 export const FINDING_KINDS = [
   'expiring', 'expired', 'noExpiry', 'orphanedAssignment', 'orphanedResource', 'deletedOutOfBand',
@@ -45,6 +46,13 @@ export interface SweepFinding {
   /** The exempted resource (or resource group / subscription scope), canonical. */
   readonly scope: string;
   readonly policyAssignmentId: string | undefined;
+  /**
+   * `standard` for a Defender exemption (a `Microsoft.Security/standardAssignments` resource with effect
+   * Exempt); absent for a policy exemption, and on findings stored before Defender exemptions were swept.
+   */
+  readonly mechanism?: ExemptionMechanism;
+  /** For `standard`: the standard it exempts from (`/providers/Microsoft.Security/Standards/{guid}`). */
+  readonly assignedStandardId?: string;
   readonly displayName: string | undefined;
   /** ISO 8601 UTC; absent for exemptions that never expire. */
   readonly expiresOn: string | undefined;

@@ -1,7 +1,7 @@
 import type { ProgressEvent } from '../../lib/sweep/engine/sweep-ports.js';
 import { duration } from './text-report.js';
 
-const PHASES: readonly ProgressEvent['phase'][] = ['requests', 'assignments', 'exemptions', 'resources', 'deleted', 'assessments', 'stuck', 'digest', 'done'];
+const PHASES: readonly ProgressEvent['phase'][] = ['requests', 'assignments', 'exemptions', 'standards', 'resources', 'deleted', 'assessments', 'stuck', 'digest', 'done'];
 const BAR_WIDTH = 20;
 
 export interface ProgressOutput {

@@ -51,7 +51,7 @@ function parseCsv(text: string): string[][] {
     const cells = [...match[1]!.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^",\r\n]*)/g)].map((m) => m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replaceAll('""', '"') : m[1]!);
     rows.push(cells);
   }
-  expect(rows.map((row) => row.length)).toEqual(rows.map(() => 16));
+  expect(rows.map((row) => row.length)).toEqual(rows.map(() => 18));
   return rows;
 }
 

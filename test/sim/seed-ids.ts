@@ -149,6 +149,11 @@ export const DEFENDER = {
     awsConnector: `${AWS_CONNECTOR}/providers/Microsoft.Security/standardAssignments/c2a4e6f8-0b1d-4c3e-8f5a-7b9d1e3f5a26`,
   },
   awsConnector: AWS_CONNECTOR,
+  /** Defender exemptions (effect Exempt) no request made: one current, one expired on 2025-03-31. */
+  standardExemptions: {
+    unmanagedKeyVault: `${res(S1, 'rg-app-prod', 'Microsoft.KeyVault/vaults', 'kv-contoso-prod-01')}/providers/Microsoft.Security/standardAssignments/5d7f9b1c-3e5a-4c7e-9b1d-3f5a7c9e1b24`,
+    expiredStorage: `${res(S1, 'rg-data-prod', 'Microsoft.Storage/storageAccounts', 'stcontosodata01')}/providers/Microsoft.Security/standardAssignments/9e1a3c5b-7d9f-4b1d-8e3a-5c7e9a1b3d46`,
+  },
   /** The native recommendation on an Azure VM and on an AWS EC2 instance Defender sees through the connector. */
   azureResource: res(S1, 'rg-app-prod', 'Microsoft.Compute/virtualMachines', 'vm-app-prod-01'),
   awsResource: `${AWS_CONNECTOR}/securityentitydata/aws-ec2-instance-i-0a1b2c3d4e5f67890`,

@@ -170,6 +170,13 @@ export interface SeedStandardAssignment {
   /** The standard's GUID. */
   standard: string;
   effect: 'Audit' | 'Exempt' | 'Attest';
+  /** For `Exempt`: exemptionData, as the 2024-08-01 API spells it. */
+  exemptionCategory?: 'waiver' | 'mitigated';
+  assessmentKey?: string;
+  /** ISO 8601 UTC ... */
+  expiresOn?: string;
+  /** ... or relative to when the sim starts. */
+  expiresInDays?: number;
 }
 
 /** `{resourceGroupId}/providers/Microsoft.Security/securityConnectors/{name}` and the cloud entities under it. */

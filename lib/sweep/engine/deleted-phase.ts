@@ -32,7 +32,7 @@ export async function deletedPhase(run: RunState): Promise<void> {
   run.progress('deleted');
 }
 
-function inScope(run: RunState, entry: ManagedExemption): boolean {
+export function inScope(run: RunState, entry: Pick<ManagedExemption, 'subscriptionId'>): boolean {
   if (run.failedSubscriptions.has(entry.subscriptionId)) return false;
   return run.scope.subscriptions.length === 0 || run.scope.subscriptions.includes(entry.subscriptionId);
 }
@@ -49,17 +49,21 @@ async function check(run: RunState, entry: ManagedExemption): Promise<FindingDra
   const draft = draftFor(facts, 'deletedOutOfBand', 'Deleted outside exemption-broker (ARM confirms it is gone).');
   const since = run.recorder.earlier(draft)?.firstSeen;
   await addToLedger(run, entry, facts, since ? Date.parse(since) : run.nowMs);
-  let action: FindingAction = 'none';
-  if (!run.dryRun) {
-    const detail = `exemption ${entry.exemptionId} was deleted outside the workflow`;
-    const moved = await moveBySweep(run.requestPorts, entry.requestId,
-      (r) => (r.state === 'expired' ? 'removed' : r.state === 'applied' || r.state === 'expiring' ? 'revoked' : undefined), detail);
-    if (moved) {
-      action = moved.state === 'revoked' ? 'marked-revoked' : 'marked-removed';
-      await run.ports.notices.revoked(moved, detail);
-    }
-  }
-  return { ...draft, action };
+  return { ...draft, action: await markDeleted(run, entry.requestId, entry.exemptionId) };
+}
+
+/**
+ * A managed exemption ARM confirms is gone: its request is revoked (removed, had it expired) and its
+ * people are told once. Nothing moves in a dry run.
+ */
+export async function markDeleted(run: RunState, requestId: string, exemptionId: string): Promise<FindingAction> {
+  if (run.dryRun) return 'none';
+  const detail = `exemption ${exemptionId} was deleted outside the workflow`;
+  const moved = await moveBySweep(run.requestPorts, requestId,
+    (r) => (r.state === 'expired' ? 'removed' : r.state === 'applied' || r.state === 'expiring' ? 'revoked' : undefined), detail);
+  if (!moved) return 'none';
+  await run.ports.notices.revoked(moved, detail);
+  return moved.state === 'revoked' ? 'marked-revoked' : 'marked-removed';
 }
 
 /** A deleted exemption should stop showing as Exempt in Defender; the Defender phase checks that. */

@@ -3,6 +3,7 @@ import { DAY_MS, HOUR_MS } from '../../core/time.js';
 import type { RequestPorts } from '../../requests/ports.js';
 import type { ExemptionTarget } from '../ports/sweep-arm.js';
 import { readExemptionId } from '../sources/exemption-rows.js';
+import { readStandardExemptionId } from '../sources/standard-rows.js';
 import { AssignmentCatalog } from './assignment-catalog.js';
 import type { FindingRecorder } from './finding-recorder.js';
 import { ManagedIndex } from '../findings/managed-index.js';
@@ -57,6 +58,14 @@ export class RunState {
   /** An exemption id, re-read with the strict grammar before any ARM call is built from it. */
   targetOf(exemptionId: string): ExemptionTarget | undefined {
     const read = readExemptionId(exemptionId);
+    if (read.ok) return read.value;
+    this.error(`not acting on ${exemptionId.slice(0, 200)}: ${read.reason}`);
+    return undefined;
+  }
+
+  /** The same for a standard assignment id. */
+  standardTargetOf(exemptionId: string): ExemptionTarget | undefined {
+    const read = readStandardExemptionId(exemptionId);
     if (read.ok) return read.value;
     this.error(`not acting on ${exemptionId.slice(0, 200)}: ${read.reason}`);
     return undefined;

@@ -9,6 +9,7 @@ import { describe, exemptionPhase } from './exemption-phase.js';
 import { FindingRecorder } from './finding-recorder.js';
 import { resourcePhase } from './resource-phase.js';
 import { RunState } from './run-state.js';
+import { standardPhase } from './standard-phase.js';
 import { stuckPhase } from './stuck-phase.js';
 import type { ProgressEvent, SweepPorts, SweepRules } from './sweep-ports.js';
 
@@ -55,6 +56,7 @@ export async function runSweep(ports: SweepPorts, rules: SweepRules, order: Swee
       run.progress('requests');
       await loadAssignments(run);
       await exemptionPhase(run);
+      await standardPhase(run);
       await resourcePhase(run);
       await deletedPhase(run);
       await defenderPhase(run);
@@ -99,7 +101,7 @@ function record(run: RunState, base: Pick<SweepRun, 'id' | 'trigger' | 'dryRun' 
   const costs = run.ports.inventory.costs();
   const now = run.ports.clock.now();
   const source = run.ports.inventory.exemptionSource;
-  const fallback = run.ports.inventory.fallbackReason;
+  const fallbacks = [run.ports.inventory.fallbackReason, run.ports.inventory.standardFallbackReason].filter((reason) => reason !== undefined);
   return {
     ...base,
     status,
@@ -111,6 +113,6 @@ function record(run: RunState, base: Pick<SweepRun, 'id' | 'trigger' | 'dryRun' 
     calls: { resourceGraphQueries: costs.resourceGraphQueries, armCalls: costs.armCalls, throttled: costs.throttled, waitedMs: costs.waitedMs },
     ...(source ? { source } : {}),
     expiringPerWeek: [...run.expiringPerWeek],
-    errors: fallback ? [fallback, ...run.errors] : [...run.errors],
+    errors: [...fallbacks, ...run.errors],
   };
 }

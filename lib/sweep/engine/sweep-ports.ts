@@ -30,7 +30,7 @@ export interface SweepRules {
 }
 
 export interface ProgressEvent {
-  readonly phase: 'requests' | 'assignments' | 'exemptions' | 'resources' | 'deleted' | 'assessments' | 'stuck' | 'digest' | 'done';
+  readonly phase: 'requests' | 'assignments' | 'exemptions' | 'standards' | 'resources' | 'deleted' | 'assessments' | 'stuck' | 'digest' | 'done';
   readonly pages: number;
   readonly exemptions: number;
   readonly subscriptions: number;

@@ -30,15 +30,7 @@ function scopeIdOf(exemption: InventoryExemption): string {
 /** Everything one inventory row says on its own (given the stored request and the assignment catalog). */
 export function exemptionFindings(exemption: InventoryExemption, context: ExemptionContext): FindingDraft[] {
   const facts = factsOf(exemption, context.managed);
-  const drafts: FindingDraft[] = [];
-  const standing = expiryStanding(exemption.expiresOn, context.now, context.warnDays);
-  if (standing.kind === 'expiring') {
-    drafts.push(draftFor(facts, 'expiring', `Expires in ${describeDays(standing.daysLeft)} (${exemption.expiresOn}).`, String(standing.threshold)));
-  } else if (standing.kind === 'expired') {
-    drafts.push(draftFor(facts, 'expired', `Expired ${describeDays(standing.expiredDays)} ago (${exemption.expiresOn}); Azure no longer honours it.`));
-  } else if (standing.kind === 'noExpiry') {
-    drafts.push(draftFor(facts, 'noExpiry', 'Never expires: nobody will be asked to look at it again.'));
-  }
+  const drafts = expiryFindings(facts, exemption.expiresOn, context.now, context.warnDays);
   if (context.managed) {
     const changes = driftFrom(exemption, context.managed);
     if (changes.length > 0) drafts.push(draftFor(facts, 'changedOutOfBand', `Changed since it was approved: ${changes.join('; ')}.`));
@@ -54,6 +46,15 @@ export function exemptionFindings(exemption: InventoryExemption, context: Exempt
     drafts.push(draftFor(facts, 'orphanedAssignment', `Its policy assignment no longer exists (${exemption.policyAssignmentId}).`));
   }
   return drafts;
+}
+
+/** Expiring (at the tightest threshold reached), expired or never expiring: the same for both mechanisms. */
+export function expiryFindings(facts: ExemptionFacts, expiresOn: string | undefined, now: Date, warnDays: readonly number[]): FindingDraft[] {
+  const standing = expiryStanding(expiresOn, now, warnDays);
+  if (standing.kind === 'expiring') return [draftFor(facts, 'expiring', `Expires in ${describeDays(standing.daysLeft)} (${expiresOn}).`, String(standing.threshold))];
+  if (standing.kind === 'expired') return [draftFor(facts, 'expired', `Expired ${describeDays(standing.expiredDays)} ago (${expiresOn}); Azure no longer honours it.`)];
+  if (standing.kind === 'noExpiry') return [draftFor(facts, 'noExpiry', 'Never expires: nobody will be asked to look at it again.')];
+  return [];
 }
 
 /** What differs between the exemption in Azure and what its request approved. */

@@ -1,4 +1,4 @@
-import type { ExemptionCategory, ExemptionRequest, RequestState } from '../../requests/model.js';
+import type { CreatedExemption, ExemptionCategory, ExemptionRequest, RequestState } from '../../requests/model.js';
 import type { RequestStore } from '../../requests/ports/store.js';
 
 /** Requests whose exemptions exist (or should): the ones the sweep holds to account. */
@@ -23,6 +23,22 @@ export interface ManagedExemption {
   readonly changedAt: string;
 }
 
+/** What an approver approved for one Defender exemption (an `Exempt` standard assignment). */
+export interface ManagedStandardExemption {
+  readonly exemptionId: string;
+  readonly resourceId: string;
+  readonly requestId: string;
+  readonly requestState: RequestState;
+  readonly subscriptionId: string;
+  readonly assignedStandardId: string;
+  /** The request's recommendation; absent only on a request that named no assessment key. */
+  readonly assessmentKey: string | undefined;
+  readonly category: ExemptionCategory;
+  readonly expiresOn: string;
+  readonly displayName: string;
+  readonly changedAt: string;
+}
+
 /**
  * Every exemption a stored request created, by canonical id. `metadata.managedBy` is not proof: anyone
  * who can write an exemption can write that metadata, so only an exemption a stored request lists is
@@ -32,6 +48,8 @@ export interface ManagedExemption {
 export class ManagedIndex {
   private readonly byId = new Map<string, ManagedExemption>();
   private readonly seen = new Set<string>();
+  private readonly standardsById = new Map<string, ManagedStandardExemption>();
+  private readonly standardsSeen = new Set<string>();
   readonly subscriptions = new Set<string>();
 
   static async load(store: Pick<RequestStore, 'list'>): Promise<ManagedIndex> {
@@ -48,27 +66,65 @@ export class ManagedIndex {
   }
 
   add(request: ExemptionRequest): void {
+    const changedAt = request.decision?.at ?? request.updatedAt;
     for (const created of request.exemptions) {
-      // Policy exemptions only: the inventory this index is checked against lists policyExemptions.
-      if (created.kind === 'standard') continue;
+      if (created.kind === 'standard') {
+        this.addStandard(request, created, changedAt);
+        continue;
+      }
       const target = request.targets.find((t) => t.resourceId.toLowerCase() === created.resourceId.toLowerCase());
       const assignment = target?.assignments.find((a) => a.policyAssignmentId.toLowerCase() === created.policyAssignmentId.toLowerCase());
       const key = created.id.toLowerCase();
       const existing = this.byId.get(key);
       // A renewal lists the same exemption as the request it renewed; the newer request speaks for it.
-      if (existing && existing.changedAt >= (request.decision?.at ?? request.updatedAt)) continue;
+      if (existing && existing.changedAt >= changedAt) continue;
       this.byId.set(key, {
         exemptionId: created.id, resourceId: created.resourceId, requestId: request.id, requestState: request.state,
         subscriptionId: request.subscriptionId.toLowerCase(), policyAssignmentId: created.policyAssignmentId,
         policyDefinitionReferenceIds: assignment?.policyDefinitionReferenceIds ?? [], category: request.category,
-        expiresOn: request.expiresOn, displayName: request.recommendation.displayName, changedAt: request.decision?.at ?? request.updatedAt,
+        expiresOn: request.expiresOn, displayName: request.recommendation.displayName, changedAt,
       });
       this.subscriptions.add(request.subscriptionId.toLowerCase());
     }
   }
 
+  private addStandard(request: ExemptionRequest, created: Extract<CreatedExemption, { kind: 'standard' }>, changedAt: string): void {
+    const key = created.id.toLowerCase();
+    const existing = this.standardsById.get(key);
+    if (existing && existing.changedAt >= changedAt) return;
+    this.standardsById.set(key, {
+      exemptionId: created.id, resourceId: created.resourceId, requestId: request.id, requestState: request.state,
+      subscriptionId: request.subscriptionId.toLowerCase(), assignedStandardId: created.assignedStandardId,
+      assessmentKey: request.recommendation.assessmentKey?.toLowerCase(), category: request.category,
+      expiresOn: request.expiresOn, displayName: request.recommendation.displayName, changedAt,
+    });
+    this.subscriptions.add(request.subscriptionId.toLowerCase());
+  }
+
+  /** The entry for a Defender exemption the inventory shows, ticked off as seen. */
+  claimStandard(exemptionId: string): ManagedStandardExemption | undefined {
+    const key = exemptionId.toLowerCase();
+    const entry = this.standardsById.get(key);
+    if (entry) this.standardsSeen.add(key);
+    return entry;
+  }
+
+  peekStandard(exemptionId: string): ManagedStandardExemption | undefined {
+    return this.standardsById.get(exemptionId.toLowerCase());
+  }
+
+  /** Defender exemptions the inventory never showed. */
+  *unseenStandards(): Iterable<ManagedStandardExemption> {
+    for (const [key, entry] of this.standardsById) if (!this.standardsSeen.has(key)) yield entry;
+  }
+
+  /** The request state behind an exemption of either kind. */
+  requestStateOf(exemptionId: string): RequestState | undefined {
+    return (this.peek(exemptionId) ?? this.peekStandard(exemptionId))?.requestState;
+  }
+
   get size(): number {
-    return this.byId.size;
+    return this.byId.size + this.standardsById.size;
   }
 
   /** The entry for an exemption the inventory shows, ticked off as seen. */

@@ -1,5 +1,5 @@
 import type { ResourceScope } from '../../azure/resource-id.js';
-import type { InventoryExemption } from '../inventory.js';
+import type { InventoryExemption, InventoryStandardExemption } from '../inventory.js';
 
 export interface ExemptionTarget {
   readonly scope: ResourceScope;
@@ -14,6 +14,13 @@ export type Confirmation =
   /** ARM answered 200 with something the strict parser refuses: act on nothing, report it. */
   | { readonly state: 'unreadable'; readonly reason: string };
 
+export type StandardConfirmation =
+  | { readonly state: 'gone' }
+  | { readonly state: 'present'; readonly exemption: InventoryStandardExemption }
+  /** It exists but no longer exempts: its effect was changed (to `Audit`, say). */
+  | { readonly state: 'notExempt'; readonly effect: string }
+  | { readonly state: 'unreadable'; readonly reason: string };
+
 export interface PolicyReference {
   readonly policyDefinitionId: string;
   readonly policyDefinitionReferenceId: string | undefined;
@@ -24,6 +31,9 @@ export interface SweepArm {
   /** A direct read, before any action on what an inventory row said. */
   confirmExemption(target: ExemptionTarget): Promise<Confirmation>;
   deleteExemption(target: ExemptionTarget): Promise<void>;
+  /** The same direct read for a Defender exemption (a standard assignment). */
+  confirmStandardExemption(target: ExemptionTarget): Promise<StandardConfirmation>;
+  deleteStandardExemption(target: ExemptionTarget): Promise<void>;
   /** Starts a Policy Insights evaluation of a subscription or one of its resource groups; does not wait for it. */
   triggerEvaluation(subscriptionId: string, resourceGroup: string | undefined): Promise<void>;
   /** The assignment's policy (or initiative) id; undefined when the assignment does not exist. */

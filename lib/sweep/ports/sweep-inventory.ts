@@ -1,4 +1,4 @@
-import type { InventoryAssessment, InventoryExemption, InventoryPage, InventorySourceName } from '../inventory.js';
+import type { InventoryAssessment, InventoryExemption, InventoryPage, InventorySourceName, InventoryStandardExemption } from '../inventory.js';
 import type { SweepScope } from '../model.js';
 
 export interface AssignmentEntry {
@@ -25,6 +25,10 @@ export interface SweepInventory {
   readonly exemptionSource: InventorySourceName | undefined;
   /** Why the REST fallback took over, if it did. */
   readonly fallbackReason: string | undefined;
+  /** Defender exemptions (`Exempt` standard assignments), from Resource Graph or, failing that, per subscription over REST. */
+  standardExemptions(scope: SweepScope, fallbackSubscriptions: readonly string[]): AsyncIterable<InventoryPage<InventoryStandardExemption>>;
+  /** Why the REST listing of standard assignments took over, if it did. */
+  readonly standardFallbackReason: string | undefined;
   assignments(scope: SweepScope): AsyncIterable<InventoryPage<AssignmentEntry>>;
   /** Canonical ids of the resources of these types (lower-case `namespace/type`) that exist in scope. */
   resources(scope: SweepScope, types: readonly string[]): AsyncIterable<InventoryPage<string>>;

@@ -13,6 +13,8 @@ const FINDINGS_PAGE_SIZE = 1_000;
 export const FINDINGS_CSV_COLUMNS = [
   'key', 'kind', 'threshold', 'subject', 'subscriptionId', 'scope', 'policyAssignmentId', 'displayName', 'expiresOn',
   'requestId', 'managed', 'detail', 'action', 'firstSeen', 'lastSeen', 'isNew',
+  // Added with Defender exemptions, last, so that readers going by position keep working.
+  'mechanism', 'assignedStandardId',
 ] as const satisfies readonly (keyof SweepFinding)[];
 
 const LINE_END = '\r\n';
@@ -30,10 +32,15 @@ export function findingsCsvHeader(): string {
   return `${FINDINGS_CSV_COLUMNS.join(',')}${LINE_END}`;
 }
 
+/** `mechanism` is spelled out: findings stored before Defender exemptions were swept carry none, and are policy exemptions. */
+function cellOf(finding: SweepFinding, column: (typeof FINDINGS_CSV_COLUMNS)[number]): string | boolean | undefined {
+  return column === 'mechanism' ? (finding.mechanism ?? 'policy') : finding[column];
+}
+
 /** One CRLF-terminated line per finding, in the header's column order. */
 export function findingsCsvRows(findings: Iterable<SweepFinding>): string {
   let out = '';
-  for (const finding of findings) out += `${FINDINGS_CSV_COLUMNS.map((column) => csvCell(finding[column])).join(',')}${LINE_END}`;
+  for (const finding of findings) out += `${FINDINGS_CSV_COLUMNS.map((column) => csvCell(cellOf(finding, column))).join(',')}${LINE_END}`;
   return out;
 }
 

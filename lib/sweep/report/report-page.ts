@@ -139,10 +139,16 @@ function expiresCell(expiresOn: string | undefined, now: Date): SafeHtml {
   return html`${isoDate(expiresOn)} <span class="muted">(${when})</span>`;
 }
 
+/** Policy exemptions are the usual case; a Defender exemption says so, and which standard it exempts from. */
+function mechanismNote(f: SweepFinding): SafeHtml | '' {
+  if (f.mechanism !== 'standard') return '';
+  return html`<div class="muted" data-testid="mechanism">Defender standard assignment${f.assignedStandardId && html` <span class="mono">${f.assignedStandardId}</span>`}</div>`;
+}
+
 function findingRow(f: SweepFinding, now: Date): SafeHtml {
   return html`<tr data-testid="finding" data-kind="${f.kind}">
 <td>${FINDING_LABELS[f.kind] ?? f.kind}${f.threshold && html` <span class="muted">(${f.threshold} d)</span>`}${f.isNew && html` <span class="badge">new</span>`}</td>
-<td>${f.displayName && html`<div data-testid="display-name">${f.displayName}</div>`}<div class="mono" data-testid="subject">${f.subject}</div></td>
+<td>${f.displayName && html`<div data-testid="display-name">${f.displayName}</div>`}<div class="mono" data-testid="subject">${f.subject}</div>${mechanismNote(f)}</td>
 <td class="mono">${f.scope}</td>
 <td class="nowrap">${expiresCell(f.expiresOn, now)}</td>
 <td class="prewrap detail" data-testid="detail">${f.detail}</td>

@@ -16,7 +16,7 @@ const EXEMPTION_TAIL = [KEYWORD.providers, KEYWORD.authorizationNamespace, 'poli
 const ASSESSMENT_TAIL = [KEYWORD.providers, 'Microsoft.Security', 'assessments'] as const;
 
 /** Splits `{scope}/providers/{ns}/{type}/{name}` into the scope's segments and the name, or says why not. */
-function splitExtensionId(raw: unknown, tail: readonly string[]): ParseOutcome<{ scope: string[]; name: string }> {
+export function splitExtensionId(raw: unknown, tail: readonly string[]): ParseOutcome<{ scope: string[]; name: string }> {
   if (typeof raw !== 'string') return { ok: false, reason: 'has no string id' };
   const hostile = hostileCharacters(raw);
   if (hostile) return { ok: false, reason: `id ${hostile}` };
@@ -32,7 +32,7 @@ function splitExtensionId(raw: unknown, tail: readonly string[]): ParseOutcome<{
 }
 
 /** Resource Graph and ARM do not agree on casing everywhere; property names are read case-insensitively. */
-function field(object: unknown, name: string): unknown {
+export function field(object: unknown, name: string): unknown {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
   const record = object as Record<string, unknown>;
   if (name in record) return record[name];
@@ -40,12 +40,12 @@ function field(object: unknown, name: string): unknown {
   return key === undefined ? undefined : record[key];
 }
 
-function optionalString(value: unknown, what: string): ParseOutcome<string | undefined> {
+export function optionalString(value: unknown, what: string): ParseOutcome<string | undefined> {
   if (value === undefined || value === null) return { ok: true, value: undefined };
   return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: `${what} is not a string` };
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
   return typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
 }
 
@@ -55,7 +55,7 @@ const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\
  * ISO 8601 with a time and a zone, rewritten in UTC. A date without a zone would be read in local time,
  * and Date.parse rolls impossible dates over (Feb 31 → Mar 3), so the fields are checked first.
  */
-function readExpiry(value: unknown): ParseOutcome<string | undefined> {
+export function readExpiry(value: unknown): ParseOutcome<string | undefined> {
   if (value === undefined || value === null) return { ok: true, value: undefined };
   const match = typeof value === 'string' ? ISO_DATE_TIME.exec(value) : null;
   if (!match) return { ok: false, reason: 'expiresOn is not an ISO 8601 date-time with a zone' };

@@ -1,12 +1,13 @@
 import type { ArmError } from '../../azure/arm-error.js';
 import type { SweepArmTransport } from '../arm-transport.js';
-import type { InventoryAssessment, InventoryExemption, InventoryPage, InventorySourceName } from '../inventory.js';
+import type { InventoryAssessment, InventoryExemption, InventoryPage, InventorySourceName, InventoryStandardExemption } from '../inventory.js';
 import type { SweepScope } from '../model.js';
 import type { AssignmentEntry, InventoryCosts, SweepInventory } from '../ports/sweep-inventory.js';
 import { ASSIGNMENTS_QUERY, readAssignmentRow, readResourceRow, resourcesQuery } from './catalog-rows.js';
 import { ASSESSMENTS_QUERY, readAssessmentRow, readRows } from './exemption-rows.js';
 import { exemptionPages } from './exemption-source.js';
 import { ResourceGraph, type ResourceGraphScope } from './resource-graph.js';
+import { standardExemptionPages } from './standard-source.js';
 
 /** Types per resources query: keeps the query text short whatever the estate holds. */
 const TYPES_PER_QUERY = 50;
@@ -19,6 +20,7 @@ const TYPES_PER_QUERY = 50;
 export class GraphInventory implements SweepInventory {
   exemptionSource: InventorySourceName | undefined;
   fallbackReason: string | undefined;
+  standardFallbackReason: string | undefined;
   private readonly graph: ResourceGraph;
 
   constructor(private readonly graphTransport: SweepArmTransport, private readonly armTransport: SweepArmTransport) {
@@ -33,6 +35,13 @@ export class GraphInventory implements SweepInventory {
       this.exemptionSource = page.source;
       yield page;
     }
+  }
+
+  standardExemptions(scope: SweepScope, fallbackSubscriptions: readonly string[]): AsyncIterable<InventoryPage<InventoryStandardExemption>> {
+    const onFallback = (reason: ArmError) => {
+      this.standardFallbackReason = `Resource Graph could not be used (${reason.status} ${reason.code}); standard assignments were listed per subscription over REST, which shows no unmanaged ones below a subscription`;
+    };
+    return standardExemptionPages({ graph: this.graph, transport: this.armTransport, scope: graphScope(scope), fallbackSubscriptions, onFallback });
   }
 
   async *assignments(scope: SweepScope): AsyncIterable<InventoryPage<AssignmentEntry>> {

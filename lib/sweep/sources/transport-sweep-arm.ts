@@ -4,7 +4,9 @@ import { policyAssignmentSegments, readPolicyAssignmentId } from '../../azure/po
 import { POLICY_EXEMPTIONS_API_VERSION } from '../../azure/policy-exemption.js';
 import type { SweepArmTransport } from '../arm-transport.js';
 import type { ExemptionTarget, PolicyReference, SweepArm } from '../ports/sweep-arm.js';
-import { confirmExemption } from './confirm.js';
+import { confirmExemption, confirmStandardExemption } from './confirm.js';
+import { standardExemptionSegments } from './standard-rows.js';
+import { STANDARD_ASSIGNMENTS_API_VERSION } from '../../azure/standard-assignment.js';
 import { exemptionSegments } from './exemption-rows.js';
 
 export const POLICY_API_VERSION = '2025-03-01';
@@ -29,6 +31,14 @@ export class TransportSweepArm implements SweepArm {
 
   async deleteExemption(target: ExemptionTarget): Promise<void> {
     await this.transport.send('DELETE', armPath(exemptionSegments(target.scope, target.name)), { 'api-version': POLICY_EXEMPTIONS_API_VERSION }, { accept: [404] });
+  }
+
+  confirmStandardExemption(target: ExemptionTarget) {
+    return confirmStandardExemption(this.transport, target);
+  }
+
+  async deleteStandardExemption(target: ExemptionTarget): Promise<void> {
+    await this.transport.send('DELETE', armPath(standardExemptionSegments(target.scope, target.name)), { 'api-version': STANDARD_ASSIGNMENTS_API_VERSION }, { accept: [404] });
   }
 
   async triggerEvaluation(subscriptionId: string, resourceGroup: string | undefined): Promise<void> {

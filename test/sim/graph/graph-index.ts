@@ -6,13 +6,14 @@
 //            afterwards are not seen until the next refresh(), so Resource Graph can serve a row ARM no
 //            longer has (the sweep's "stale row" case).
 // Assessments are not written through the sim's ARM API; they are indexed at start and on refresh().
+// Standard assignments (a handful) are read afresh for every live query, and snapshotted by refresh().
 // Entries are kept sorted by lower-cased id, the order paging walks.
 import type { TenantState } from '../state/tenant-state.js';
 import { idKey, managementGroupId } from '../state/scope.js';
 import type { SeedAssessment, SeedNativeAssessment } from '../seed-types.js';
 import type { PolicyExemptionResource } from '../types.js';
 import type { GraphSource } from './query.js';
-import { assessmentRow, assignmentRow, exemptionRow, resourceRow, subscriptionRow, type GraphRow } from './rows.js';
+import { assessmentRow, assignmentRow, exemptionRow, resourceRow, standardAssignmentRow, subscriptionRow, type GraphRow } from './rows.js';
 
 export type IndexingMode = 'live' | 'manual';
 
@@ -39,6 +40,7 @@ export class GraphIndex {
   private assignments: IndexEntry[] = [];
   private resources: IndexEntry[] = [];
   private subscriptions: IndexEntry[] = [];
+  private standardAssignments: IndexEntry[] = [];
   private exemptionsVersion = -1;
   private assignmentsVersion = -1;
   private resourcesVersion = -1;
@@ -75,6 +77,7 @@ export class GraphIndex {
       ...this.state.assessments.map((a) => assessmentEntry(a)),
       ...this.state.defender.assessments.map((a) => assessmentEntry(a, this.state.defender.cloudOf(a.resourceId))),
     ]);
+    this.standardAssignments = this.indexStandardAssignments(false);
     // Subscriptions and their management groups are fixed by the seed.
     this.subscriptions = sorted(this.state.seed.subscriptions.map((sub) => {
       const key = idKey(`/subscriptions/${sub.subscriptionId}`);
@@ -88,6 +91,10 @@ export class GraphIndex {
    * key. Cached per index generation, scope and types.
    */
   entries(source: GraphSource, scope: GraphScope, types?: readonly string[], name?: string): IndexEntry[] {
+    if (source === 'standardAssignments') {
+      const all = this.mode === 'live' ? this.indexStandardAssignments(true) : this.standardAssignments;
+      return all.filter((e) => visible(e, scope));
+    }
     if (this.mode === 'live') {
       let stale = false;
       if (this.state.exemptions.version !== this.exemptionsVersion) { this.indexExemptions(); stale = true; }
@@ -98,7 +105,7 @@ export class GraphIndex {
     const cacheKey = JSON.stringify([source, types ?? null, name ?? null, this.generation, scope.subscriptions ? [...scope.subscriptions] : null, scope.managementGroupPrefixes ?? null]);
     let hit = this.filtered.get(cacheKey);
     if (!hit) {
-      const all = { exemptions: this.exemptions, assessments: this.assessments, assignments: this.assignments, resources: this.resources, subscriptions: this.subscriptions }[source];
+      const all = { exemptions: this.exemptions, assessments: this.assessments, assignments: this.assignments, resources: this.resources, subscriptions: this.subscriptions }[source as Exclude<GraphSource, 'standardAssignments'>];
       const typeSet = types ? new Set(types) : undefined;
       hit = all.filter((e) => visible(e, scope) && (!typeSet || typeSet.has(e.type ?? '')) && (name === undefined || e.name === name));
       if (this.filtered.size >= 8) this.filtered.delete(this.filtered.keys().next().value!);
@@ -122,6 +129,16 @@ export class GraphIndex {
       };
     }));
     this.exemptionsVersion = this.state.exemptions.version;
+  }
+
+  /** Live rows read the stored object when served; snapshot rows are frozen copies. */
+  private indexStandardAssignments(live: boolean): IndexEntry[] {
+    const tenantId = this.state.seed.tenantId;
+    return sorted([...this.state.defender.standardAssignments.values()].map((a) => {
+      const key = idKey(a.id);
+      const snapshot = live ? undefined : standardAssignmentRow(a, tenantId);
+      return { key, sub: subscriptionOf(key), row: snapshot ? () => snapshot : () => standardAssignmentRow(a, tenantId) };
+    }));
   }
 
   private indexAssignments(): void {

@@ -5,6 +5,7 @@
 //   policyresources   | where type =~ 'microsoft.authorization/policyexemptions'  [| project <columns>]
 //   policyresources   | where type =~ 'microsoft.authorization/policyassignments' [| project <columns>]
 //   securityresources | where type =~ 'microsoft.security/assessments' [and name =~ '<key>'] [| project <columns>]
+//   securityresources | where type =~ 'microsoft.security/standardassignments'   [| project <columns>]
 //   resources         | where type in~ ('<type>', "<type>", ...)                  [| project <columns>]
 //   resourcecontainers | where type =~ 'microsoft.resources/subscriptions'      [| project <columns>]
 //
@@ -19,7 +20,7 @@ import { ArmError } from '../arm/errors.js';
 export type GraphTable = 'policyresources' | 'securityresources' | 'resources' | 'resourcecontainers';
 
 /** What a query reads from the index. */
-export type GraphSource = 'exemptions' | 'assignments' | 'assessments' | 'resources' | 'subscriptions';
+export type GraphSource = 'exemptions' | 'assignments' | 'assessments' | 'standardAssignments' | 'resources' | 'subscriptions';
 
 /** The `=~` shapes: table → served type literal → source. */
 export const TABLE_TYPES: Record<Exclude<GraphTable, 'resources'>, Record<string, GraphSource>> = {
@@ -27,7 +28,7 @@ export const TABLE_TYPES: Record<Exclude<GraphTable, 'resources'>, Record<string
     'microsoft.authorization/policyexemptions': 'exemptions',
     'microsoft.authorization/policyassignments': 'assignments',
   },
-  securityresources: { 'microsoft.security/assessments': 'assessments' },
+  securityresources: { 'microsoft.security/assessments': 'assessments', 'microsoft.security/standardassignments': 'standardAssignments' },
   resourcecontainers: { 'microsoft.resources/subscriptions': 'subscriptions' },
 };
 

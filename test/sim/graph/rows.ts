@@ -6,6 +6,7 @@ import { toAssignmentResource } from '../handlers/assignments.js';
 import type { SeedAssessment, SeedNativeAssessment, SeedPolicyAssignment, SeedResource, SeedSubscription } from '../seed-types.js';
 import type { TenantState } from '../state/tenant-state.js';
 import { normalizeId, parseScope } from '../state/scope.js';
+import type { StandardAssignmentResource } from '../state/defender-state.js';
 import type { PolicyExemptionResource } from '../types.js';
 import type { RowColumn } from './query.js';
 
@@ -31,6 +32,11 @@ function base(id: string, name: string, type: string, tenantId: string, properti
 export function exemptionRow(e: PolicyExemptionResource, tenantId: string, managementMode?: string): GraphRow {
   const properties = structuredClone({ ...e.properties, ...(managementMode ? { exemptionManagementMode: managementMode } : {}) });
   return base(e.id, e.name, 'microsoft.authorization/policyexemptions', tenantId, properties);
+}
+
+/** A Microsoft.Security/standardAssignments resource (any effect), as the 2024-08-01 API answers it. */
+export function standardAssignmentRow(a: StandardAssignmentResource, tenantId: string): GraphRow {
+  return base(a.id, a.name, 'microsoft.security/standardassignments', tenantId, structuredClone(a.properties));
 }
 
 /** A policy assignment: `properties` as ARM's PolicyAssignment (policyDefinitionId, displayName, scope, notScopes, …). */

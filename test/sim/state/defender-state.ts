@@ -1,6 +1,6 @@
 // Defender for Cloud's own engine in the simulated tenant: security standards, the mutable store of
 // Microsoft.Security/standardAssignments (2024-08-01), security connectors and Defender-native assessments.
-import type { SeedDefender, SeedNativeAssessment, SeedSecurityStandard } from '../seed-types.js';
+import type { SeedDefender, SeedNativeAssessment, SeedSecurityStandard, SeedStandardAssignment } from '../seed-types.js';
 import { idKey, normalizeId } from './scope.js';
 
 export const STANDARD_ASSIGNMENT_TYPE = 'Microsoft.Security/standardAssignments';
@@ -58,6 +58,10 @@ export class DefenderState {
           assignedStandard: { id: assignedStandardId(a.standard) },
           effect: a.effect,
           excludedScopes: [],
+          ...expiryOf(a, now),
+          ...(a.exemptionCategory && a.assessmentKey
+            ? { exemptionData: { exemptionCategory: a.exemptionCategory, assignedAssessment: { assessmentKey: a.assessmentKey } } }
+            : {}),
           metadata: { createdBy, createdOn: at, lastUpdatedBy: createdBy, lastUpdatedOn: at },
         },
       });
@@ -81,4 +85,10 @@ export class DefenderState {
   nativeMetadata(key: string): SeedNativeAssessment | undefined {
     return this.assessments.find((a) => a.name.toLowerCase() === key.toLowerCase());
   }
+}
+
+function expiryOf(a: SeedStandardAssignment, now: Date): { expiresOn?: string } {
+  if (a.expiresOn !== undefined) return { expiresOn: a.expiresOn };
+  if (a.expiresInDays !== undefined) return { expiresOn: new Date(now.getTime() + a.expiresInDays * 86_400_000).toISOString() };
+  return {};
 }

@@ -46,7 +46,7 @@ function parseCsv(text: string): string[][] {
 
 describe('findings CSV', () => {
   it('starts with the header row, in the documented column order', () => {
-    expect(findingsCsvHeader()).toBe('key,kind,threshold,subject,subscriptionId,scope,policyAssignmentId,displayName,expiresOn,requestId,managed,detail,action,firstSeen,lastSeen,isNew\r\n');
+    expect(findingsCsvHeader()).toBe('key,kind,threshold,subject,subscriptionId,scope,policyAssignmentId,displayName,expiresOn,requestId,managed,detail,action,firstSeen,lastSeen,isNew,mechanism,assignedStandardId\r\n');
   });
 
   it('writes one row per finding, every column in order, absent values empty', () => {
@@ -58,9 +58,23 @@ describe('findings CSV', () => {
       key: 'a'.repeat(64), kind: 'expiring', threshold: '7', subject: finding().subject, subscriptionId: 's1', scope: '/subscriptions/s1',
       policyAssignmentId: finding().policyAssignmentId, displayName: 'Storage exemption', expiresOn: '2026-11-08T00:00:00.000Z', requestId: 'req1',
       managed: 'true', detail: 'Expires in 7 days', action: 'notified', firstSeen: '2026-11-01T02:00:00.000Z', lastSeen: '2026-11-01T02:00:00.000Z', isNew: 'true',
+      mechanism: 'policy', assignedStandardId: '',
     });
     const second = Object.fromEntries(header.map((name, i) => [name, rows[2]![i]]));
     expect(second).toMatchObject({ threshold: '', policyAssignmentId: '', displayName: '', expiresOn: '', requestId: '', managed: 'false', isNew: 'false' });
+  });
+
+  it('names the mechanism: policy when a finding says none (stored before Defender exemptions), standard with its standard', () => {
+    const standard = finding({
+      subject: '/subscriptions/s1/providers/Microsoft.Security/standardAssignments/5d7f9b1c-3e5a-4c7e-9b1d-3f5a7c9e1b24',
+      policyAssignmentId: undefined, mechanism: 'standard', assignedStandardId: '/providers/Microsoft.Security/Standards/e4b6c8d2-3a5f-4b7e-9c1d-2f4a6b8c0d13',
+    });
+    const rows = parseCsv(findingsCsvHeader() + findingsCsvRows([finding(), standard]));
+    const read = rows.slice(1).map((row) => Object.fromEntries(rows[0]!.map((name, i) => [name, row[i]])));
+    expect(read.map((r) => [r.mechanism, r.policyAssignmentId === '', r.assignedStandardId])).toEqual([
+      ['policy', false, ''],
+      ['standard', true, '/providers/Microsoft.Security/Standards/e4b6c8d2-3a5f-4b7e-9c1d-2f4a6b8c0d13'],
+    ]);
   });
 
   it.each([
@@ -73,7 +87,7 @@ describe('findings CSV', () => {
     const text = findingsCsvRows([finding({ displayName: value })]);
     expect(text).toContain(`"${value.replaceAll('"', '""')}"`);
     const [row] = parseCsv(text);
-    expect(row).toHaveLength(16);
+    expect(row).toHaveLength(18);
     expect(row![7]).toBe(expected);
   });
 

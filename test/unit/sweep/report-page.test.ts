@@ -26,6 +26,19 @@ describe('report page', () => {
     for (const kind of FINDING_KINDS) expect(page).toContain(FINDING_LABELS[kind]);
   });
 
+  it('says which findings are Defender exemptions (standard assignments), and of which standard; policy ones carry no note', () => {
+    const standard = finding({
+      key: 'b'.repeat(64), mechanism: 'standard', policyAssignmentId: undefined,
+      assignedStandardId: `/providers/Microsoft.Security/Standards/${IMG}`,
+    });
+    const page = renderReportPage(view({ findings: [finding(), standard] }));
+    const notes = [...page.matchAll(/data-testid="mechanism">(.*?)<\/div>/g)].map((m) => m[1]);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('Defender standard assignment');
+    expect(notes[0]).toContain(escapeHtml(IMG));
+    expect(page).not.toContain(IMG);
+  });
+
   it('summarises the run', () => {
     const page = renderReportPage(view({ run: run({ status: 'partial', dryRun: true, trigger: 'http', errors: ['one batch failed'] }) }));
     expect(page).toMatch(/data-testid="status">partial</);
