@@ -8,7 +8,7 @@ import { portalLink } from './portal-link.js';
 
 /**
  * The facts of a request, built once for every place a person reads them: the review page, the
- * e-mails and, next, the Teams card. Values are the request's own (user-supplied) text; each renderer
+ * e-mails, the Teams card and the ticket notes. Values are the request's own (user-supplied) text; each renderer
  * escapes them for its medium.
  */
 export interface Fact {
@@ -85,8 +85,8 @@ export const MECHANISM_LABEL: Readonly<Record<ExemptionMechanism, string>> = {
 };
 
 /**
- * Read from the id's shape alone: stored ids passed the intake's grammar, and a page must still say
- * "whole subscription" for an id that a later, stricter grammar would refuse.
+ * From the id's shape alone, not the intake's grammar: a stored id that a stricter grammar would now
+ * refuse must still be shown for what it spans.
  */
 export function scopeKind(id: string): ScopeKind {
   const segments = id.split('/').filter(Boolean);
