@@ -1,6 +1,8 @@
 import type { ExemptionRequest } from '../requests/model.js';
 import { formatUtc, resourceName, singleLine } from '../render/format.js';
-import { decisionFacts, requestFacts, requesterNote, type Fact } from '../render/request-facts.js';
+import {
+  createdExemptionLine, decisionFacts, mechanismsOf, requestFacts, requesterNote, targetExemptions, type Fact,
+} from '../render/request-facts.js';
 import { html, render, type SafeHtml } from '../web/html.js';
 
 /**
@@ -29,10 +31,34 @@ export interface Email {
 const PREFIX = '[exemption-broker]';
 
 export function subjectFor(kind: string, request: ExemptionRequest): string {
-  const first = request.targets[0]?.resourceId;
+  // A whole resource group or subscription is named first and said as such: the inbox is where it is first seen.
+  const scopes = targetExemptions(request).map((t) => t.scope);
+  const first = scopes.find((s) => s.kind !== 'resource') ?? scopes[0];
   const more = request.targets.length > 1 ? ` and ${request.targets.length - 1} more` : '';
-  const target = first === undefined ? '' : ` on ${singleLine(resourceName(first), 80)}${more}`;
+  const wide = first && first.kind !== 'resource' ? ` (${first.label})` : '';
+  const target = first === undefined ? '' : ` on ${singleLine(resourceName(first.id), 80)}${wide}${more}`;
   return `${PREFIX} ${kind}: ${singleLine(request.recommendation.displayName, 120)}${target}`;
+}
+
+/** "a resource", "3 resources", "the whole resource group rg-app (12 resources today) and 2 resources". */
+function whatIsExempted(request: ExemptionRequest): string {
+  const targets = targetExemptions(request);
+  const resources = targets.filter((t) => t.scope.kind === 'resource').length;
+  const wide = targets.filter((t) => t.scope.kind !== 'resource').map((t) =>
+    `the ${t.scope.label} ${resourceName(t.scope.id)} (${t.coverage ? `${t.coverage.resources} resource${t.coverage.resources === 1 ? '' : 's'} today` : 'resources not counted'})`);
+  const single = resources === 1 ? 'a resource' : `${resources} resources`;
+  return [...wide, ...(resources > 0 ? [single] : [])].join(' and ') || single;
+}
+
+/** What approving writes, said once per mechanism the request uses. */
+function approvingCreates(request: ExemptionRequest): string {
+  const mechanisms = mechanismsOf(request);
+  if (!mechanisms.includes('standard')) {
+    return 'Approving creates an Azure Policy exemption for each policy assignment that contains the recommendation; it expires on the date you confirm.';
+  }
+  const standard = 'a Defender standard assignment with effect Exempt for each security standard that contains the recommendation (Defender-native recommendations)';
+  const what = mechanisms.includes('policy') ? `an Azure Policy exemption for each policy assignment, or ${standard}, as listed per resource above` : standard;
+  return `Approving creates ${what}; they expire on the date you confirm.`;
 }
 
 const FONT = "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
@@ -99,11 +125,11 @@ export function reviewRequestEmail(request: ExemptionRequest, reviewUrl: string)
   return buildEmail({
     subject: subjectFor('Review', request),
     heading: 'An exemption request needs your review',
-    intro: `${request.requestedBy} (${requesterNote(request)}) asks to exempt ${request.targets.length > 1 ? `${request.targets.length} resources` : 'a resource'} from a Defender for Cloud recommendation.`,
+    intro: `${request.requestedBy} (${requesterNote(request)}) asks to exempt ${whatIsExempted(request)} from a Defender for Cloud recommendation.`,
     facts: [...requestFacts(request), { key: 'request', label: 'Request', value: request.id }],
     action: { label: 'Review request', url: reviewUrl },
     next: [
-      'Approving creates an Azure Policy exemption for each policy assignment that contains the recommendation; it expires on the date you confirm. You cannot approve a request you made yourself.',
+      `${approvingCreates(request)} You cannot approve a request you made yourself.`,
       'The review link is personal and expires. If you did not expect this email, you can ignore it.',
     ],
     footer: `${requestFooter(request)} · You receive this as an approver for the subscription.`,
@@ -119,7 +145,7 @@ export function appliedEmail(request: ExemptionRequest): EmailContent {
     facts: [
       ...requestFacts(request),
       ...decisionFacts(request, 'Approved'),
-      { key: 'exemptions', label: 'Exemptions', value: request.exemptions.length ? request.exemptions.map((e) => e.id) : ['none'] },
+      { key: 'exemptions', label: 'Exemptions', value: request.exemptions.length ? request.exemptions.map(createdExemptionLine) : ['none'] },
     ],
     next: [
       `The exemptions expire on ${formatUtc(request.expiresOn)}; after that the recommendation applies again.`,
@@ -134,15 +160,19 @@ export function failedEmail(request: ExemptionRequest): EmailContent {
   const error = request.lastError;
   const scope = `/subscriptions/${request.subscriptionId}`;
   const forbidden = error !== undefined && (error.status === 401 || error.status === 403 || /authoriz|forbidden/i.test(error.code));
-  const grant = `Grant the exemption-broker app's managed identity its "Policy exemption writer" custom role (created by the deployment; see docs/deploy.md) at scope ${scope}, or at the management group where the policy assignment is made, then retry the request.`;
+  const mechanisms = mechanismsOf(request);
+  const policyGrant = `Grant the exemption-broker app's managed identity its "Policy exemption writer" custom role (created by the deployment; see docs/deploy.md) at scope ${scope}, or at the management group where the policy assignment is made, then retry the request.`;
+  const standardGrant = `Writing Defender standard assignments needs Microsoft.Security/standardAssignments/write at scope ${scope} (the built-in Security Admin role carries it); grant it to the app's managed identity, then retry the request.`;
+  const grant = mechanisms.includes('standard') ? (mechanisms.includes('policy') ? `${policyGrant} ${standardGrant}` : standardGrant) : policyGrant;
+  const kinds = mechanisms.includes('standard') ? (mechanisms.includes('policy') ? 'Azure Policy exemptions and Defender standard assignments' : 'Defender standard assignments (Exempt)') : 'Azure Policy exemptions';
   return buildEmail({
     subject: subjectFor('Exemption failed', request),
     heading: 'Exemption could not be created',
-    intro: 'The request was approved, but creating the Azure Policy exemptions failed. The request is kept in state "failed" and can be retried.',
+    intro: `The request was approved, but creating the ${kinds} failed. The request is kept in state "failed" and can be retried.`,
     facts: [
       ...requestFacts(request),
       ...decisionFacts(request, 'Approved'),
-      ...(request.exemptions.length ? [{ key: 'created', label: 'Created so far', value: request.exemptions.map((e) => e.id) }] : []),
+      ...(request.exemptions.length ? [{ key: 'created', label: 'Created so far', value: request.exemptions.map(createdExemptionLine) }] : []),
       ...(error
         ? [
             { key: 'status', label: 'HTTP status', value: String(error.status) },

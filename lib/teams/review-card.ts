@@ -3,7 +3,7 @@ import {
   type IAdaptiveCard,
 } from '@microsoft/teams.cards';
 import { isoDate } from '../render/format.js';
-import { decisionFacts, requestFacts, type Fact } from '../render/request-facts.js';
+import { createdExemptionLine, decisionFacts, requestFacts, type Fact } from '../render/request-facts.js';
 import { EXEMPTION_CATEGORIES, type ExemptionRequest } from '../requests/model.js';
 import { REQUEST_LIMITS } from '../requests/request-size.js';
 import { literalBlock } from './card-text.js';
@@ -22,7 +22,7 @@ export function reviewCard(request: ExemptionRequest, card: CardActionData, boun
   return base(request, 'Exemption request: review needed')
     .withBody(
       ...header(request, 'Exemption request: review needed'),
-      ...facts([...requestFacts(request), assignmentsFact(request)]),
+      ...facts(requestFacts(request)),
       new ChoiceSetInput(...EXEMPTION_CATEGORIES.map((c) => ({ title: c, value: c })))
         .withId('category').withLabel('Category').withValue(request.category).withIsRequired(true),
       new DateInput({ id: 'expiresOn', label: 'Expires on (UTC)', value: isoDate(request.expiresOn), min: bounds.today, max: isoDate(bounds.maxExpiresOn), isRequired: true }),
@@ -53,14 +53,14 @@ export function statusCard(request: ExemptionRequest, detail?: string, state: Ex
   const headline = HEADLINES[state] ?? `Exemption request: ${state}`;
   const verb = request.decision?.outcome === 'rejected' ? 'Rejected' : 'Approved';
   const extra: Fact[] = [];
-  if (request.exemptions.length > 0) extra.push({ key: 'exemptions', label: 'Exemptions', value: request.exemptions.map((e) => e.id) });
+  if (request.exemptions.length > 0) extra.push({ key: 'exemptions', label: 'Exemptions', value: request.exemptions.map(createdExemptionLine) });
   if (request.state === 'failed' && request.lastError) {
     extra.push({ key: 'error', label: 'Azure said', value: `${request.lastError.status} ${request.lastError.code}: ${request.lastError.message}` });
   }
   if (detail) extra.push({ key: 'detail', label: 'Detail', value: detail });
   return base(request, headline).withBody(
     ...header(request, headline),
-    ...facts([...decisionFacts(request, verb), ...extra, ...requestFacts(request), assignmentsFact(request)]),
+    ...facts([...decisionFacts(request, verb), ...extra, ...requestFacts(request)]),
   );
 }
 
@@ -86,10 +86,4 @@ function facts(list: readonly Fact[]) {
     literalBlock(typeof fact.value === 'string' ? [fact.value] : fact.value, { multiline: MULTILINE.has(fact.key) }),
     ...(fact.note ? [literalBlock([fact.note], { subtle: true })] : []),
   ).withId(`fact-${fact.key}`));
-}
-
-function assignmentsFact(request: ExemptionRequest): Fact {
-  const lines = request.targets.flatMap((t) => t.assignments.map((a) =>
-    `${a.displayName ? `${a.displayName} ` : ''}${a.policyAssignmentId}${a.policyDefinitionReferenceIds.length ? ` (${a.policyDefinitionReferenceIds.join(', ')})` : ''}`));
-  return { key: 'assignments', label: 'Assignments to exempt', value: lines.length ? lines : ['none resolved'] };
 }

@@ -1,4 +1,6 @@
-import { decisionFacts, requestFacts, type Fact } from '../render/request-facts.js';
+import {
+  createdExemptionLine, decisionFacts, EXEMPTIONS_FACT, mechanismsOf, requestFacts, type Fact,
+} from '../render/request-facts.js';
 import { formatUtc } from '../render/format.js';
 import type { ExemptionRequest } from '../requests/model.js';
 import type { RequestEventMessage } from '../notify/request-event.js';
@@ -21,7 +23,9 @@ export interface TicketNote {
  */
 export function noteFor(request: ExemptionRequest, message: RequestEventMessage, publicBaseUrl: string): TicketNote | undefined {
   const status = `${publicBaseUrl}/api/exemption-requests/${request.id}`;
-  const facts = (list: readonly Fact[]) => list.map((f) => `${f.label}: ${Array.isArray(f.value) ? f.value.join(', ') : f.value}`);
+  // Each exemption on its own line (a bullet in Jira): joined with commas they would run into their reference ids.
+  const facts = (list: readonly Fact[]) => list.flatMap((f) => (typeof f.value === 'string' ? [`${f.label}: ${f.value}`]
+    : f.key === EXEMPTIONS_FACT ? f.value.map((v) => `${f.label}: ${v}`) : [`${f.label}: ${f.value.join(', ')}`]));
   switch (message.event) {
     case 'notified':
       return {
@@ -36,8 +40,8 @@ export function noteFor(request: ExemptionRequest, message: RequestEventMessage,
     }
     case 'applied':
       return {
-        kind: 'applied', marker: 'applied', heading: `The policy exemptions for request ${request.id} were created; they expire ${formatUtc(request.expiresOn)}.`,
-        lines: request.exemptions.map((e) => `Exemption: ${e.id}`),
+        kind: 'applied', marker: 'applied', heading: `The ${kindsOf(request)} for request ${request.id} were created; they expire ${formatUtc(request.expiresOn)}.`,
+        lines: request.exemptions.map((e) => `Exemption: ${createdExemptionLine(e)}`),
       };
     case 'failed': {
       const error = request.lastError;
@@ -58,4 +62,11 @@ export function noteFor(request: ExemptionRequest, message: RequestEventMessage,
     case 'removed':
       return { kind: 'removed', marker: 'removed', heading: `The expired exemptions of request ${request.id} were deleted.`, lines: [] };
   }
+}
+
+/** Requests without standards keep the wording they always had. */
+function kindsOf(request: ExemptionRequest): string {
+  const mechanisms = mechanismsOf(request);
+  if (!mechanisms.includes('standard')) return 'policy exemptions';
+  return mechanisms.includes('policy') ? 'policy exemptions and Defender standard-assignment exemptions' : 'Defender standard-assignment exemptions';
 }

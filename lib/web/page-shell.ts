@@ -31,6 +31,8 @@ a { color: var(--accent); }
 .badge { display: inline-block; padding: 1px 10px; border-radius: 999px; font-size: 13px; font-weight: 600; background: #eef1f4; color: var(--ink); border: 1px solid var(--line); }
 .badge.ok { background: #dafbe1; border-color: #aceebb; color: #116329; }
 .badge.bad { background: #ffebe9; border-color: #ffcecb; color: #a40e26; }
+.badge.warn, strong.wide { background: #fff1c2; border-color: #d4a72c; color: #7d4e00; }
+strong.wide { padding: 0 6px; border-radius: 4px; }
 dl.facts { display: grid; grid-template-columns: minmax(140px, max-content) 1fr; gap: 8px 20px; margin: 0; }
 dl.facts dt { font-weight: 600; color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
@@ -39,6 +41,12 @@ ul.ids { margin: 0; padding: 0; list-style: none; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; vertical-align: top; padding: 8px 10px 8px 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 th { color: var(--muted); font-weight: 600; }
+caption { text-align: left; padding: 0 0 6px; font-size: 14px; color: var(--muted); }
+table.exemptions { table-layout: fixed; }
+table.exemptions th:nth-child(1) { width: 24%; }
+table.exemptions th:nth-child(2) { width: 38%; }
+.target.wide { border-left: 4px solid #d4a72c; padding-left: 12px; }
+.coverage { margin: 0 0 8px; }
 .field { margin: 0 0 18px; }
 label { display: block; font-weight: 600; margin-bottom: 6px; }
 .hint { margin: 6px 0 0; font-size: 14px; color: var(--muted); }
@@ -55,6 +63,8 @@ button.reject:hover { background: #ffebe9; }
 .notice { padding: 12px 14px; border-radius: 6px; background: #eef1f4; border-left: 4px solid var(--muted); }
 .notice.ok { background: #dafbe1; border-left-color: var(--ok); }
 .notice.bad { background: #ffebe9; border-left-color: var(--bad); }
+.notice.warn { background: #fff8c5; border-left-color: #d4a72c; }
+.notice ul { margin: 6px 0 0; padding-left: 20px; overflow-wrap: anywhere; }
 @media (max-width: 560px) {
   .card { padding: 18px 14px; }
   dl.facts { grid-template-columns: 1fr; gap: 2px; }

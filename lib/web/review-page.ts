@@ -1,5 +1,7 @@
 import { portalLink } from '../render/portal-link.js';
-import { requestFacts, requesterNote, type Fact } from '../render/request-facts.js';
+import {
+  EXEMPTIONS_FACT, requestFacts, requesterNote, scopeWideLines, targetExemptions, type ExemptionToWrite, type Fact, type TargetExemptions,
+} from '../render/request-facts.js';
 import { isDecidable } from '../requests/lifecycle.js';
 import { reviewDigest } from '../requests/write-guard.js';
 import { EXEMPTION_CATEGORIES, type ExemptionCategory, type ExemptionRequest, type RequestState } from '../requests/model.js';
@@ -54,8 +56,9 @@ function recommendation(request: ExemptionRequest): SafeHtml {
   return html`${rec.displayName}${link && html` · <a href="${link}" target="_blank" rel="noopener noreferrer">Open in Azure portal</a>`}`;
 }
 
+/** Each scope, with "whole resource group" and its count beside it so that it cannot be read as one resource. */
 function resources(request: ExemptionRequest): SafeHtml {
-  return html`<ul class="ids">${request.targets.map((t) => html`<li class="mono">${t.resourceId}</li>`)}</ul>`;
+  return html`<ul class="ids">${targetExemptions(request).map((t) => html`<li><span class="mono">${t.scope.id}</span>${t.coverageLine && html` <strong class="wide">${t.scope.label}</strong> <span data-testid="coverage">${t.coverageLine}</span>`}</li>`)}</ul>`;
 }
 
 /** One fact as the page shows it; the same facts make the e-mails and the card. */
@@ -70,30 +73,51 @@ function factHtml(fact: Fact, request: ExemptionRequest): SafeHtml {
 
 function facts(request: ExemptionRequest): SafeHtml {
   return html`<dl class="facts">
-${requestFacts(request).map((fact) => factHtml(fact, request))}
+${requestFacts(request).filter((fact) => fact.key !== EXEMPTIONS_FACT).map((fact) => factHtml(fact, request))}
 <dt>Submitted</dt><dd>${formatUtc(request.createdAt)}</dd>
 <dt>Request</dt><dd class="mono">${request.id}</dd>
 </dl>`;
 }
 
-function assignments(request: ExemptionRequest): SafeHtml {
-  const perTarget = request.targets.map((target) => {
-    const rows = target.assignments.map(
-      (a) => html`<tr>
-<td>${a.displayName && html`<div>${a.displayName}</div>`}<div class="mono">${a.policyAssignmentId}</div></td>
-<td class="mono">${a.policyDefinitionReferenceIds.length ? a.policyDefinitionReferenceIds.map((id, i) => html`${i > 0 && html`<br>`}${id}`) : html`<span class="muted">whole assignment (not an initiative)</span>`}</td>
-</tr>`,
-    );
-    return html`<h3 class="mono">${resourceName(target.resourceId)}</h3>
-${rows.length
-  ? html`<table><thead><tr><th scope="col">Policy assignment</th><th scope="col">Policy definition reference ids</th></tr></thead><tbody>${rows}</tbody></table>`
-  : html`<p class="muted">No assignment resolved yet.</p>`}`;
-  });
-  return html`<section aria-labelledby="assignments-heading" data-testid="assignments">
-<h2 id="assignments-heading">Policy assignments to exempt</h2>
-<p class="muted">One exemption is created per assignment that contains the recommendation's policy.</p>
-${perTarget}
+function exemptionRow(e: ExemptionToWrite): SafeHtml {
+  const detail = e.mechanism === 'standard'
+    ? html`<span class="muted">via standard assignment</span> <span class="mono">${e.via}</span>`
+    : e.referenceIds.length
+      ? html`<span class="muted">policy definition reference ids</span> <span class="mono">${e.referenceIds.map((id, i) => html`${i > 0 && html`<br>`}${id}`)}</span>`
+      : html`<span class="muted">whole assignment (not an initiative)</span>`;
+  const what = e.mechanism === 'standard' ? 'standard' : 'assignment';
+  return html`<tr data-mechanism="${e.mechanism}">
+<td>${e.mechanismLabel}</td>
+<td><span class="muted">${what}</span> ${e.from.displayName && html`<div>${e.from.displayName}</div>`}<div class="mono">${e.from.id}</div></td>
+<td>${detail}</td>
+</tr>`;
+}
+
+function targetTable(t: TargetExemptions): SafeHtml {
+  const wide = t.scope.kind !== 'resource';
+  const at = html`At the ${t.scope.label} <span class="mono">${t.scope.id}</span>`;
+  const coverage = t.coverageLine && html`<p class="coverage" data-testid="target-coverage"><strong>${t.coverageLine}.</strong></p>`;
+  return html`<div class="target${wide ? ' wide' : ''}" data-testid="target" data-scope-kind="${t.scope.kind}">
+<h3 class="mono">${resourceName(t.scope.id)}${wide && html` <span class="badge warn">${t.scope.label}</span>`}</h3>
+${coverage}
+${t.exemptions.length
+  ? html`<table class="exemptions"><caption>${at}</caption><thead><tr><th scope="col">Mechanism</th><th scope="col">Exempted from</th><th scope="col">Detail</th></tr></thead><tbody>${t.exemptions.map(exemptionRow)}</tbody></table>`
+  : html`<p class="muted">${at}: no exemption resolved yet.</p>`}
+</div>`;
+}
+
+function exemptions(request: ExemptionRequest): SafeHtml {
+  return html`<section aria-labelledby="exemptions-heading" data-testid="exemptions">
+<h2 id="exemptions-heading">Exemptions to write</h2>
+<p class="muted">Per resource: an Azure Policy exemption for each policy assignment that contains the recommendation's policy, or a Defender standard assignment with effect Exempt for each security standard that contains a Defender-native recommendation.</p>
+${targetExemptions(request).map(targetTable)}
 </section>`;
+}
+
+/** Said before anything else on the page: approving a scope-wide target exempts many resources at once. */
+function scopeWideNotice(request: ExemptionRequest): SafeHtml {
+  const lines = scopeWideLines(request);
+  return html`${lines.length > 0 && html`<div class="notice warn" data-testid="scope-wide"><strong>Scope-wide exemption.</strong> Approving exempts every resource, today's and future ones, under:<ul>${lines.map((l) => html`<li>${l}</li>`)}</ul></div>`}`;
 }
 
 function decisionForm(view: ReviewPageView): SafeHtml {
@@ -133,11 +157,12 @@ export function renderReviewPage(view: ReviewPageView): string {
   const body = html`<main class="card">
 <h1>${request.recommendation.displayName}</h1>
 <p class="muted" data-testid="state">Exemption request · state ${stateBadge(request.state)}</p>
+${scopeWideNotice(request)}
 <section aria-labelledby="request-heading">
 <h2 id="request-heading">Request</h2>
 ${facts(request)}
 </section>
-${assignments(request)}
+${exemptions(request)}
 <section aria-labelledby="decision-heading">
 <h2 id="decision-heading">Your decision</h2>
 <p>Reviewing as <strong data-testid="approver">${view.approver}</strong>${view.signedInAs && html` <span class="muted">(signed in as ${view.signedInAs})</span>`}.</p>

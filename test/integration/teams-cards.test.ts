@@ -47,7 +47,8 @@ describe('the review card in the mapped channel', () => {
     expect(texts).toContain(request.recommendation.displayName);
     expect(texts).toContain('dev.owner@contoso.com');
     expect(texts).toContain(request.justification);
-    expect(texts.some((t) => t.toLowerCase().includes(`${SEED.assignments.mcsbProduction} (${referenceId})`.toLowerCase()))).toBe(true);
+    expect(texts.some((t) => t.toLowerCase().startsWith(`Azure Policy exemption at ${resourceId} under assignment `.toLowerCase())
+      && t.toLowerCase().endsWith(`(${SEED.assignments.mcsbProduction}) [${referenceId}]`.toLowerCase()))).toBe(true);
     const inputs = JSON.stringify(card.body.filter((e: any) => e.type.startsWith('Input.')).map((e: any) => [e.type, e.id]));
     expect(inputs).toBe(JSON.stringify([['Input.ChoiceSet', 'category'], ['Input.Date', 'expiresOn'], ['Input.Text', 'comment']]));
     expect(card.actions.filter((a: any) => a.type === 'Action.Execute').map((a: any) => a.verb)).toEqual(['approve', 'reject']);

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { appliedEmail, failedEmail, rejectedEmail, reviewRequestEmail, type EmailContent } from '../../../lib/notify/email-content.js';
 import type { ExemptionRequest } from '../../../lib/requests/model.js';
 import { escapeHtml } from '../../../lib/web/html.js';
-import { hostileRequest, LIVE_MARKUP } from '../../support/hostile-request.js';
+import { createdExemptionLine, targetExemptions } from '../../../lib/render/request-facts.js';
+import { hostileRequest, IMG_BREAKOUT, LIVE_MARKUP, SCRIPT_TAG } from '../../support/hostile-request.js';
+import {
+  appliedMixedRequest, oldAndNowPolicyRequests, policyTarget, resourceGroupTarget, RG, STANDARD_ID, standardTarget, targetsRequest,
+} from '../../support/mechanism-requests.js';
 import { sampleRequest } from '../../support/sample-request.js';
 
 const SUB = '00000000-0000-0000-0000-00000000aaaa';
@@ -118,5 +122,65 @@ describe('hostile request text', () => {
     const mail = reviewRequestEmail(sampleRequest({ recommendation: { displayName: `a\u202Eb\tc${'x'.repeat(500)}` } }), REVIEW_URL);
     expect(mail.subject).not.toMatch(/[\u202a-\u202e\t]/);
     expect(mail.subject.length).toBeLessThan(250);
+  });
+});
+
+describe('a request with both mechanisms and a scope-wide target', () => {
+  const mixed = targetsRequest([policyTarget, standardTarget, resourceGroupTarget]);
+  const lines = targetExemptions(mixed).flatMap((t) => t.exemptions.map((e) => e.line));
+  const count = 'covers 12 resources today (3 currently unhealthy), counted 2026-12-01 10:00 UTC';
+
+  it.each(all(mixed))('the %s email shows per target which mechanism and where, in both parts', (_name, mail) => {
+    expect(lines).toHaveLength(3);
+    expectFacts(mail, [...lines, `The whole resource group ${RG}: ${count}`, `${RG}: whole resource group, ${count}`]);
+    expect(mail.text).toMatch(/^Exempted through: +Azure Policy exemption at /m);
+  });
+
+  it('the review email names the scope-wide target first in the subject and with its count in the opening line', () => {
+    const mail = reviewRequestEmail(mixed, REVIEW_URL);
+    expect(mail.subject).toBe('[exemption-broker] Review: Machines should have secrets findings resolved on rg-app-prod (whole resource group) and 2 more');
+    expectFacts(mail, ['asks to exempt the whole resource group rg-app-prod (12 resources today) and 2 resources from a Defender for Cloud recommendation.']);
+  });
+
+  it('the review email says what approving creates for each mechanism', () => {
+    expectFacts(reviewRequestEmail(mixed, REVIEW_URL), ['Approving creates an Azure Policy exemption for each policy assignment, or a Defender standard assignment with effect Exempt for each security standard']);
+    expectFacts(reviewRequestEmail(targetsRequest([standardTarget]), REVIEW_URL), ['Approving creates a Defender standard assignment with effect Exempt for each security standard']);
+    expect(reviewRequestEmail(targetsRequest([standardTarget]), REVIEW_URL).text).not.toContain('Azure Policy exemption for each');
+  });
+
+  it('the applied email names the mechanism of each created exemption', () => {
+    const applied = appliedMixedRequest();
+    expectFacts(appliedEmail(applied), applied.exemptions.map(createdExemptionLine));
+    expectFacts(appliedEmail(applied), ['(Defender standard assignment (Exempt), standard /providers/Microsoft.Security/Standards/', '(Azure Policy exemption, assignment ']);
+  });
+
+  it('the failed email names both mechanisms and the permission each needs', () => {
+    const failed = { ...appliedMixedRequest(), state: 'failed' as const, exemptions: appliedMixedRequest().exemptions.slice(0, 1), lastError: { status: 403, code: 'AuthorizationFailed', message: 'no standardAssignments/write' } };
+    const mail = failedEmail(failed);
+    expectFacts(mail, ['creating the Azure Policy exemptions and Defender standard assignments failed', '"Policy exemption writer" custom role',
+      'Microsoft.Security/standardAssignments/write', 'Security Admin', createdExemptionLine(failed.exemptions[0]!)]);
+    const standardOnly = failedEmail({ ...failed, targets: [standardTarget], exemptions: [] });
+    expect(standardOnly.text).not.toContain('Policy exemption writer');
+    expectFacts(standardOnly, ['creating the Defender standard assignments (Exempt) failed', 'Security Admin']);
+  });
+
+  it.each(all(hostileRequest({ targets: [{ resourceId: `${RG}${IMG_BREAKOUT}`, assignments: [], standards: [{ assignedStandardId: `${STANDARD_ID}${SCRIPT_TAG}`, displayName: IMG_BREAKOUT, standardAssignmentId: SCRIPT_TAG }] }] })))(
+    '%s email escapes a standard\'s names and ids', (_name, mail) => {
+      for (const markup of LIVE_MARKUP) expect(mail.html).not.toContain(markup);
+      expect(mail.text).toContain(`for standard ${IMG_BREAKOUT} (${STANDARD_ID}${SCRIPT_TAG}), via ${SCRIPT_TAG}`);
+    });
+});
+
+describe('a request stored before standards existed', () => {
+  const [old, now] = oldAndNowPolicyRequests();
+
+  it.each(all(old).map(([name, mail], i) => [name, mail, all(now)[i]![1]] as const))('renders the %s email exactly like one with none', (_name, mailOld, mailNow) => {
+    expect(mailOld).toEqual(mailNow);
+    expect(mailOld.text).not.toMatch(/standard|whole resource group|undefined/i);
+  });
+
+  it('keeps the review email\'s wording for policy exemptions', () => {
+    expectFacts(reviewRequestEmail(old, REVIEW_URL), ['asks to exempt a resource from', 'Approving creates an Azure Policy exemption for each policy assignment that contains the recommendation; it expires on the date you confirm.']);
+    expect(reviewRequestEmail(old, REVIEW_URL).subject).toBe('[exemption-broker] Review: Machines should have secrets findings resolved on stappprod01');
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { reviewCard, statusCard } from '../../../lib/teams/review-card.js';
 import { textsIn } from '../../sim/teams/harness.js';
+import { createdExemptionLine, EXEMPTIONS_FACT } from '../../../lib/render/request-facts.js';
 import { hostileRequest, IMG_BREAKOUT, SCRIPT_TAG } from '../../support/hostile-request.js';
+import {
+  appliedMixedRequest, oldAndNowPolicyRequests, POLICY_ASSIGNMENT, policyTarget, resourceGroupTarget, RG, STANDARD_ASSIGNMENT, STANDARD_ID,
+  standardTarget, STORAGE, targetsRequest, VM,
+} from '../../support/mechanism-requests.js';
 
 /** Markdown and links an attacker could put in the request's free text. */
 const MARKDOWN = '**urgent** [approve here](https://evil.example/phish) ![x](https://evil.example/x.png) <at>Security</at>';
@@ -56,5 +61,51 @@ describe('the review card', () => {
     const json = JSON.stringify(cards.status);
     expect(json).not.toMatch(/Input\.|Action\.Execute/);
     expect(textsIn(cards.status).some((t) => t.holder === 'TextRun' && t.text.includes('500 Code<script'))).toBe(true);
+  });
+});
+
+/** The TextRun lines of one fact container, by fact key. */
+function factLines(card: unknown, key: string): string[] {
+  const container = (card as { body: Array<{ id?: string }> }).body.find((e) => e.id === `fact-${key}`);
+  expect(container, `no fact ${key}`).toBeDefined();
+  return textsIn(container).filter((t) => t.holder === 'TextRun' && t.text !== '\n').map((t) => t.text);
+}
+
+describe('a mixed request on the card', () => {
+  const mixed = targetsRequest([policyTarget, standardTarget, resourceGroupTarget]);
+  const review = reviewCard(mixed, { requestId: mixed.id, cardId: '3b0d6c1e-8a4f-4e2b-9c7d-5f1a2e3b4c5d' }, bounds);
+
+  it('the review card shows per target which mechanism and where, and the count of a scope-wide target', () => {
+    expect(factLines(review, EXEMPTIONS_FACT)).toEqual([
+      `Azure Policy exemption at ${STORAGE} under assignment Microsoft cloud security benchmark (${POLICY_ASSIGNMENT}) [storageAccountsShouldRestrictNetworkAccess, secondRef]`,
+      `Defender standard assignment (Exempt) at ${VM} for standard Microsoft cloud security benchmark (Defender) (${STANDARD_ID}), via ${STANDARD_ASSIGNMENT}`,
+      `The whole resource group ${RG}: covers 12 resources today (3 currently unhealthy), counted 2026-12-01 10:00 UTC`,
+      `Defender standard assignment (Exempt) at the whole resource group ${RG} for standard Microsoft cloud security benchmark (Defender) (${STANDARD_ID}), via ${STANDARD_ASSIGNMENT}`,
+    ]);
+    expect(factLines(review, 'resources')[2]).toBe(`${RG}: whole resource group, covers 12 resources today (3 currently unhealthy), counted 2026-12-01 10:00 UTC`);
+    expect(JSON.stringify(review)).not.toContain('fact-assignments');
+  });
+
+  it('the status card names the mechanism of each created exemption', () => {
+    const applied = appliedMixedRequest();
+    expect(factLines(statusCard(applied), 'exemptions')).toEqual(applied.exemptions.map(createdExemptionLine));
+    expect(factLines(statusCard(applied), EXEMPTIONS_FACT)).toHaveLength(2);
+  });
+
+  it('a standard\'s names and ids go only into TextRuns', () => {
+    const hostile = targetsRequest([{ resourceId: VM, assignments: [], standards: [{ assignedStandardId: STANDARD_ID, displayName: `**MCSB** [x](https://evil.example/) ${SCRIPT_TAG}`, standardAssignmentId: STANDARD_ASSIGNMENT }] }]);
+    const texts = textsIn(reviewCard(hostile, { requestId: hostile.id, cardId: 'c' }, bounds));
+    for (const t of texts.filter((x) => /evil|\*\*|<script/.test(x.text))) expect(t.holder).toBe('TextRun');
+    expect(texts.some((t) => t.holder === 'TextRun' && t.text.includes('**MCSB** [x](https://evil.example/)'))).toBe(true);
+  });
+});
+
+describe('a request stored before standards existed', () => {
+  it('gives the same review and status cards as one with none', () => {
+    const [old, now] = oldAndNowPolicyRequests();
+    const ids = { requestId: old.id, cardId: 'c' };
+    expect(reviewCard(old, ids, bounds)).toEqual(reviewCard(now, ids, bounds));
+    expect(statusCard(old)).toEqual(statusCard(now));
+    expect(JSON.stringify(statusCard(old))).not.toMatch(/standard|whole resource group|undefined/i);
   });
 });
