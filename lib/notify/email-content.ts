@@ -162,7 +162,7 @@ export function failedEmail(request: ExemptionRequest): EmailContent {
   const forbidden = error !== undefined && (error.status === 401 || error.status === 403 || /authoriz|forbidden/i.test(error.code));
   const mechanisms = mechanismsOf(request);
   const policyGrant = `Grant the exemption-broker app's managed identity its "Policy exemption writer" custom role (created by the deployment; see docs/deploy.md) at scope ${scope}, or at the management group where the policy assignment is made, then retry the request.`;
-  const standardGrant = `Writing Defender standard assignments needs Microsoft.Security/standardAssignments/write at scope ${scope} (the built-in Security Admin role carries it); grant it to the app's managed identity, then retry the request.`;
+  const standardGrant = `Grant the app's managed identity its "Defender standard exemption writer" custom role (Microsoft.Security/standardAssignments/write only; created by the deployment, see docs/deploy.md) at scope ${scope}, then retry the request.`;
   const grant = mechanisms.includes('standard') ? (mechanisms.includes('policy') ? `${policyGrant} ${standardGrant}` : standardGrant) : policyGrant;
   const kinds = mechanisms.includes('standard') ? (mechanisms.includes('policy') ? 'Azure Policy exemptions and Defender standard assignments' : 'Defender standard assignments (Exempt)') : 'Azure Policy exemptions';
   return buildEmail({

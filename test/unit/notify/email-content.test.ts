@@ -158,10 +158,10 @@ describe('a request with both mechanisms and a scope-wide target', () => {
     const failed = { ...appliedMixedRequest(), state: 'failed' as const, exemptions: appliedMixedRequest().exemptions.slice(0, 1), lastError: { status: 403, code: 'AuthorizationFailed', message: 'no standardAssignments/write' } };
     const mail = failedEmail(failed);
     expectFacts(mail, ['creating the Azure Policy exemptions and Defender standard assignments failed', '"Policy exemption writer" custom role',
-      'Microsoft.Security/standardAssignments/write', 'Security Admin', createdExemptionLine(failed.exemptions[0]!)]);
+      'Microsoft.Security/standardAssignments/write', 'Defender standard exemption writer', createdExemptionLine(failed.exemptions[0]!)]);
     const standardOnly = failedEmail({ ...failed, targets: [standardTarget], exemptions: [] });
     expect(standardOnly.text).not.toContain('Policy exemption writer');
-    expectFacts(standardOnly, ['creating the Defender standard assignments (Exempt) failed', 'Security Admin']);
+    expectFacts(standardOnly, ['creating the Defender standard assignments (Exempt) failed', 'Defender standard exemption writer']);
   });
 
   it.each(all(hostileRequest({ targets: [{ resourceId: `${RG}${IMG_BREAKOUT}`, assignments: [], standards: [{ assignedStandardId: `${STANDARD_ID}${SCRIPT_TAG}`, displayName: IMG_BREAKOUT, standardAssignmentId: SCRIPT_TAG }] }] })))(
