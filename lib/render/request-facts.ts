@@ -107,7 +107,9 @@ function plural(n: number, one: string, many: string): string {
 /** "Covers 12 resources today (3 currently unhealthy), counted 2026-12-01 10:00 UTC", or that nobody counted. */
 export function coverageLine(coverage: ScopeCoverage | undefined): string {
   if (!coverage) return 'Covers an unknown number of resources (no count was recorded)';
-  return `Covers ${plural(coverage.resources, 'resource', 'resources')} today (${coverage.unhealthy} currently unhealthy), counted ${formatUtc(coverage.countedAt)}`;
+  // Past the count's page limit the numbers are lower bounds, and the approver must not read them as exact.
+  const atLeast = coverage.partial ? 'at least ' : '';
+  return `Covers ${atLeast}${plural(coverage.resources, 'resource', 'resources')} today (${atLeast}${coverage.unhealthy} currently unhealthy), counted ${formatUtc(coverage.countedAt)}`;
 }
 
 function scopeText(scope: ExemptionScope): string {

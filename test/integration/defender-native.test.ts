@@ -135,6 +135,11 @@ describe('scope-wide requests', () => {
       coverage: { resources: assessed.length, unhealthy: assessed.filter((a) => a.status.code === 'Unhealthy').length, countedAt: expect.any(String) },
     }]);
     expect(app.sim.requests.some((r) => r.operationId === 'Resources' && JSON.stringify(r.body).includes(key))).toBe(true);
+    // The approver's page says, beside the scope, how many resources approving exempts.
+    const mail = app.sim.smtp.messages().find((m) => m.text.includes(id) && m.to.includes(APPROVER))!;
+    const page = (await openReview(reviewLinkIn(mail))).html;
+    expect(page).toContain('whole resource group');
+    expect(page).toContain(`Covers ${assessed.length} resources today (${assessed.length} currently unhealthy)`);
 
     const applied = await approve(id);
     expect(applied.state).toBe('applied');

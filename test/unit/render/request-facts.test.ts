@@ -79,6 +79,12 @@ describe('the exemptions to write, per target', () => {
     expect(target!.coverageLine).toBe('Covers an unknown number of resources (no count was recorded)');
   });
 
+  it('a count cut short at its page limit is shown as a lower bound', () => {
+    const coverage = { resources: 100_000, unhealthy: 40_000, countedAt: '2026-12-01T10:00:00.000Z', partial: true as const };
+    const [target] = targetExemptions(targetsRequest([{ resourceId: RG, assignments: policyTarget.assignments, coverage }]));
+    expect(target!.coverageLine).toBe('Covers at least 100000 resources today (at least 40000 currently unhealthy), counted 2026-12-01 10:00 UTC');
+  });
+
   it('a resource target never carries a coverage line, so nothing scope-wide is said of it', () => {
     const request = targetsRequest([policyTarget, standardTarget, awsTarget]);
     expect(targetExemptions(request).every((t) => t.coverageLine === undefined)).toBe(true);
