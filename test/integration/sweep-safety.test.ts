@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ArmRestClient } from '../../lib/azure/arm-rest-client.js';
 import { POLICY_EXEMPTIONS_API_VERSION } from '../../lib/azure/policy-exemption.js';
 import type { SweepFinding, SweepRun } from '../../lib/sweep/model.js';
-import { startSweepHarness, type SweepHarness } from '../support/sweep-harness.js';
+import { allFindings, startSweepHarness, type SweepHarness } from '../support/sweep-harness.js';
 
 let h: SweepHarness | undefined;
 afterEach(async () => {
@@ -24,17 +24,9 @@ const segments = (id: string) => id.split('/').filter(Boolean);
 const deletes = (harness: SweepHarness) => harness.sim.requests.filter((r) => r.method === 'DELETE').map((r) => decodeURIComponent(r.path).toLowerCase());
 
 async function run(harness: SweepHarness): Promise<{ run: SweepRun; findings: SweepFinding[] }> {
-  const findings: SweepFinding[] = [];
   const outcome = await harness.sweep();
   if (outcome.kind !== 'finished') throw new Error('sweep did not run');
-  const store = await harness.app.sweepStore();
-  let continuationToken: string | undefined;
-  do {
-    const page = await store.runFindings(outcome.run.id, {}, { size: 1000, ...(continuationToken ? { continuationToken } : {}) });
-    findings.push(...page.items);
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-  return { run: outcome.run, findings };
+  return { run: outcome.run, findings: await allFindings(await harness.app.sweepStore(), outcome.run.id) };
 }
 
 async function stateOf(harness: SweepHarness, requestId: string) {

@@ -16,6 +16,7 @@ import { DEFENDER } from '../sim/seed-ids.js';
 import { startSimTenant, trustSimCertificate, type SimTenant } from '../sim/index.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { appSettingsFor } from '../support/local-environment.js';
+import { allFindings } from '../support/sweep-harness.js';
 
 const REQUESTER = 'dev.owner@contoso.com';
 const APPROVER = 'secops@contoso.com';
@@ -77,16 +78,8 @@ async function managedStandard(id: string, resourceId: string, expiresOn: string
 async function sweep(order: Partial<SweepOrder> = {}, using = app): Promise<{ run: SweepRun; findings: SweepFinding[] }> {
   const outcome = await sweepWithApp(using, { trigger: 'cli', dryRun: false, ...order }, { pacer, backoffMs: 10 });
   if (outcome.kind !== 'finished') throw new Error(`sweep did not run: ${outcome.kind}`);
-  const findings: SweepFinding[] = [];
-  if (order.dryRun) return { run: outcome.run, findings };
-  const store = await using.sweepStore();
-  let continuationToken: string | undefined;
-  do {
-    const page = await store.runFindings(outcome.run.id, {}, { size: 1000, ...(continuationToken ? { continuationToken } : {}) });
-    findings.push(...page.items);
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-  return { run: outcome.run, findings };
+  if (order.dryRun) return { run: outcome.run, findings: [] };
+  return { run: outcome.run, findings: await allFindings(await using.sweepStore(), outcome.run.id) };
 }
 
 const stateOf = async (id: string) => (await (await app.store()).get(id))?.value.state;

@@ -4,6 +4,8 @@
 import { createServices, type AppServices } from '../../lib/composition-root.js';
 import { DAY_MS } from '../../lib/core/time.js';
 import type { SweepOrder, SweepOutcome } from '../../lib/sweep/engine/run-sweep.js';
+import type { SweepFinding } from '../../lib/sweep/model.js';
+import type { SweepStore } from '../../lib/sweep/ports/sweep-store.js';
 import type { Pacer } from '../../lib/sweep/pacing.js';
 import { sweepWithApp } from '../../lib/sweep/sweep-runner.js';
 import { startSimTenant, trustSimCertificate, type ScaleSeed, type SimOptions, type SimTenant } from '../sim/index.js';
@@ -68,4 +70,16 @@ export async function startSweepHarness(options: SweepHarnessOptions = {}): Prom
   };
   (harness as { world: SweepWorld }).world = await seedSweepWorld(sim, await harness.app.store(), scale);
   return harness;
+}
+
+/** Every finding a run stored, page after page. */
+export async function allFindings(store: Pick<SweepStore, 'runFindings'>, runId: string): Promise<SweepFinding[]> {
+  const findings: SweepFinding[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await store.runFindings(runId, {}, { size: 1000, ...(continuationToken ? { continuationToken } : {}) });
+    findings.push(...page.items);
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return findings;
 }
