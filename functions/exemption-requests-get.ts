@@ -5,7 +5,7 @@ import { requestView, REQUESTS_ROUTE } from '../lib/requests/request-view.js';
 import { problemFromError } from '../lib/web/http-errors.js';
 import { json, problem } from '../lib/web/problem.js';
 
-/** GET /api/exemption-requests/{id}: state, resolved assignments, exemption ids and the audit trail. */
+/** GET /api/exemption-requests/{id}: state, what each target is exempted through (assignments, standards, a scope-wide count), exemption ids and the audit trail. */
 export async function getExemptionRequest(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const app = services();
   const id = request.params.id ?? '';
