@@ -89,6 +89,10 @@ param sweepWarnDays string = '30,7,1'
 @minValue(0)
 @maxValue(3650)
 param sweepDeleteExpiredAfterDays int = 0
+@description('Seconds within which Defender relay events for the same recommendation, subscription and requester join one request; 0 turns coalescing off.')
+@minValue(0)
+@maxValue(900)
+param coalesceWindowSeconds int = 60
 @description('Hours Defender may take to reflect an exemption change before the sweep reports a mismatch.')
 @minValue(1)
 @maxValue(168)
@@ -276,6 +280,7 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepWarnDays: sweepWarnDays
     sweepDeleteExpiredAfterDays: sweepDeleteExpiredAfterDays
     sweepDefenderLagHours: sweepDefenderLagHours
+    coalesceWindowSeconds: coalesceWindowSeconds
     sweepDigestTo: sweepDigestTo
     ticketMappings: ticketMappings
     jiraBaseUrl: jiraBaseUrl

@@ -39,6 +39,7 @@ param sweepWarnDays string
 @description('0: the sweep never deletes, and the setting is left empty.')
 param sweepDeleteExpiredAfterDays int
 param sweepDefenderLagHours int
+param coalesceWindowSeconds int
 param sweepDigestTo string
 param ticketMappings string
 param jiraBaseUrl string
@@ -178,6 +179,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // The host itself reads the schedule (%REQUEUE_STUCK_SCHEDULE%), so it is set even at its default.
     REQUEUE_STUCK_SCHEDULE: '0 */5 * * * *'
     REQUEUE_STUCK_AFTER_MINUTES: '15'
+    COALESCE_WINDOW_SECONDS: string(coalesceWindowSeconds)
     // Likewise %SWEEP_SCHEDULE%: 02:00 UTC every night.
     SWEEP_SCHEDULE: '0 0 2 * * *'
     // Read by Node itself. The sweep keeps under 1 KB per exemption (about 140 MB live at 100,000);
