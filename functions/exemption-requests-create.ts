@@ -19,9 +19,12 @@ export async function createExemptionRequest(request: HttpRequest, context: Invo
   if (!parsed.ok) return problem(400, 'some fields are not valid; nothing was stored', parsed.problems);
   try {
     const ports = { clock: app.clock, store: await app.store(), arm: await app.arm(), notifyQueue: await app.notifyQueue() };
-    const outcome = await submitRequest(ports, parsed.command);
+    const { windowSeconds } = app.settings.coalesce;
+    const outcome = await submitRequest(ports, parsed.command, windowSeconds > 0 ? { windowSeconds, windows: await app.burstWindows() } : undefined);
     const location = statusUrl(app.settings.publicBaseUrl, outcome.request.id);
-    return json(outcome.kind === 'created' ? 202 : 200, requestView(outcome.request, app.settings.publicBaseUrl), { location });
+    const view = requestView(outcome.request, app.settings.publicBaseUrl);
+    if (outcome.kind === 'coalesced') return json(202, { ...view, coalesced: true }, { location });
+    return json(outcome.kind === 'created' ? 202 : 200, view, { location });
   } catch (error) {
     return problemFromError(error, context);
   }

@@ -13,7 +13,7 @@ export async function notifyWorker(entry: unknown, context: InvocationContext): 
     return;
   }
   const app = services();
-  const ports = { clock: app.clock, store: await app.store(), arm: await app.arm(), notifier: await app.notifier() };
+  const ports = { clock: app.clock, store: await app.store(), arm: await app.arm(), notifier: await app.notifier(), notifyQueue: await app.notifyQueue() };
   const outcome = await notifyApprovers(ports, { fallbackApprovers: app.settings.review.fallbackApprovers }, message.requestId);
   context.log(`request ${message.requestId}: ${outcome}`);
 }

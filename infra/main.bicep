@@ -83,9 +83,9 @@ param defaultExemptionCategory string = 'Waiver'
   'subscription'
 ])
 param maxScopeLevel string = 'resourceGroup'
-@description('Seconds during which relay events for the same recommendation and subscription join one request, which is notified once when the window closes.')
+@description('Seconds within which Defender relay events for the same recommendation, subscription and requester join one request, notified once when the window closes; 0 turns coalescing off.')
 @minValue(0)
-@maxValue(3600)
+@maxValue(900)
 param coalesceWindowSeconds int = 60
 
 @description('Teams channels for review cards, as JSON: {"subscriptions":{"<subscription id>":"19:…@thread.tacv2"},"managementGroups":{"<management group id>":"19:…@thread.tacv2"},"default":"19:…@thread.tacv2"}; a subscription entry wins, then the nearest management group, then default (docs/teams.md); empty: no channel cards.')

@@ -10,6 +10,7 @@ import type { Notifier } from './requests/ports/notifier.js';
 import type { ApplyMessage, NotifyMessage, WorkQueue } from './requests/ports/work-queue.js';
 import type { RequestPorts } from './requests/ports.js';
 import type { RequestStore } from './requests/ports/store.js';
+import type { BurstWindows } from './requests/ports/burst-windows.js';
 import type { SweepMessage } from './sweep/sweep-queue.js';
 import type { SweepNotices } from './sweep/ports/sweep-notices.js';
 import type { StorageConnection } from './store/storage-clients.js';
@@ -34,6 +35,8 @@ export interface AppServices {
   readonly clock: Clock;
   credential(): Promise<TokenCredential>;
   store(): Promise<RequestStore>;
+  /** Where Defender relay events find their burst's open request (COALESCE_WINDOW_SECONDS). */
+  burstWindows(): Promise<BurstWindows>;
   sweepStore(): Promise<SweepStore>;
   arm(): Promise<ArmGateway>;
   mailer(): Promise<Mailer>;
@@ -88,13 +91,21 @@ export function createServices(options: AppOptions = {}): AppServices {
     return new StorageWorkQueue<T>(queueClient(connection, name), connection.kind === 'connectionString');
   });
 
-  const store = once(async (): Promise<RequestStore> => {
-    const [{ tableClient }, { TableRequestStore }] = await Promise.all([import('./store/storage-clients.js'), import('./store/table-request-store.js')]);
+  const requestTables = once(async () => {
+    const { tableClient } = await import('./store/storage-clients.js');
     const connection = await storage();
     const requests = tableClient(connection, STORAGE_NAMES.requestsTable);
     const openKeys = tableClient(connection, STORAGE_NAMES.openKeysTable);
     if (connection.kind === 'connectionString') await Promise.all([requests.createTable(), openKeys.createTable()]);
+    return { requests, openKeys };
+  });
+  const store = once(async (): Promise<RequestStore> => {
+    const [{ TableRequestStore }, { requests, openKeys }] = await Promise.all([import('./store/table-request-store.js'), requestTables()]);
     return new TableRequestStore(requests, openKeys);
+  });
+  const burstWindows = once(async (): Promise<BurstWindows> => {
+    const [{ TableBurstWindows }, { openKeys }, requests] = await Promise.all([import('./store/table-burst-windows.js'), requestTables(), store()]);
+    return new TableBurstWindows(openKeys, async (id) => (await requests.get(id))?.value);
   });
   const sweepStore = once(async (): Promise<SweepStore> => {
     const [{ tableClient }, { TableSweepStore }] = await Promise.all([import('./store/storage-clients.js'), import('./store/table-sweep-store.js')]);
@@ -187,6 +198,7 @@ export function createServices(options: AppOptions = {}): AppServices {
     clock,
     credential,
     store,
+    burstWindows,
     sweepStore,
     arm,
     mailer,

@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
   const { teams, env: teamsEnv } = await startDemoTeams();
   const jira = from === 'jira' ? await startDemoJira() : undefined;
-  const environment = await startLocalEnvironment({ extraEnv: { ...teamsEnv, ...jira?.env } });
+  // A short burst window, so the blade's two events below join one request without a minute's wait.
+  const environment = await startLocalEnvironment({ extraEnv: { ...teamsEnv, ...jira?.env, COALESCE_WINDOW_SECONDS: '3' } });
   const hostLog: string[] = [];
   // 7071 is what `func start` uses; when something else holds it, any port will do.
   const host = await startLocalHost({

@@ -118,6 +118,10 @@ export const SETTINGS = {
     kind: 'enum', values: ['resource', 'resourceGroup', 'subscription'], default: 'resourceGroup', sample: 'resourceGroup',
     doc: 'Widest exemption a request may ask for: resource only, a whole resource group, or a whole subscription (off by default). A subscription- or resource-group-level recommendation assessed on that scope itself is a resource here.',
   },
+  COALESCE_WINDOW_SECONDS: {
+    kind: 'int', default: '60', min: 0, max: 900, sample: '60',
+    doc: 'Defender relay events for the same recommendation, subscription and requester that arrive within this many seconds of the first join one request, notified once when the window closes (0 turns coalescing off; at most 900).',
+  },
   REQUEUE_STUCK_SCHEDULE: {
     kind: 'ncrontab', default: '0 */5 * * * *', sample: '0 */5 * * * *',
     doc: 'When the stuck-request timer runs: NCRONTAB with seconds, in UTC. The Functions host reads it too (%REQUEUE_STUCK_SCHEDULE%), so it must be set.',

@@ -38,6 +38,8 @@ export interface Settings {
   };
   /** The stuck-request timer; the host reads the schedule itself, the code only the threshold. */
   readonly requeue: { readonly schedule: string; readonly stuckAfterMinutes: number };
+  /** Burst coalescing of Defender relay events (lib/requests/burst.ts); 0 seconds is off. */
+  readonly coalesce: { readonly windowSeconds: number };
   readonly sweep: SweepSettings;
   readonly tickets: TicketSettings;
   /** Present when BOT_APP_ID is set: the Teams channel is on. */
@@ -132,6 +134,7 @@ export function loadSettings(env: Raw): Settings {
       maxScopeLevel: v.MAX_SCOPE_LEVEL,
     },
     requeue: { schedule: v.REQUEUE_STUCK_SCHEDULE, stuckAfterMinutes: v.REQUEUE_STUCK_AFTER_MINUTES },
+    coalesce: { windowSeconds: v.COALESCE_WINDOW_SECONDS },
     sweep: {
       schedule: v.SWEEP_SCHEDULE, scope: sweepScope, warnDays, deleteExpiredAfterDays: v.SWEEP_DELETE_EXPIRED_AFTER_DAYS,
       defenderLagHours: v.SWEEP_DEFENDER_LAG_HOURS, digestTo: v.SWEEP_DIGEST_TO,

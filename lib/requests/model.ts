@@ -138,6 +138,12 @@ export interface ExemptionRequest {
    * deterministic names were made from (the first request of a chain of renewals).
    */
   readonly renewalOf?: { readonly requestId: string; readonly nameSeed: string };
+  /**
+   * Set on a request that Defender relay events coalesce into (lib/requests/burst.ts): `key` names the
+   * burst (recommendation, subscription, requester), events join until `closesAt`, and `sealedAt` marks
+   * the write after which it takes no more targets (it is then notified, or a late event starts anew).
+   */
+  readonly burst?: { readonly key: string; readonly closesAt: string; readonly sealedAt?: string };
 }
 
 export interface AuditEntry {

@@ -1,3 +1,4 @@
+import { sealForNotify } from './burst.js';
 import { distinctIdentities, excludingIdentity } from './identity.js';
 import { annotate, transition } from './lifecycle.js';
 import { REQUEST_LIMITS } from './request-size.js';
@@ -12,15 +13,19 @@ export interface NotifySettings {
 /**
  * Asks every approver to review. Approvers are stored before anyone is told, so a quick click finds
  * them; a notifier failure throws and the queue delivers the message again. The requester is left out
- * under any spelling of their address.
+ * under any spelling of their address. A burst request is held back until its window closes, then
+ * sealed before anyone is told (burst.ts).
  */
 export async function notifyApprovers(
-  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'notifier'>,
+  ports: Pick<RequestPorts, 'clock' | 'store' | 'arm' | 'notifier' | 'notifyQueue'>,
   settings: NotifySettings,
   requestId: string,
-): Promise<'notified' | 'skipped' | 'no-approvers'> {
-  let stored = await ports.store.get(requestId);
-  if (!stored || stored.value.state !== 'received') return 'skipped';
+): Promise<'notified' | 'skipped' | 'no-approvers' | 'deferred'> {
+  const found = await ports.store.get(requestId);
+  if (!found || found.value.state !== 'received') return 'skipped';
+  let stored = await sealForNotify(ports, found);
+  if (!stored) return 'deferred';
+  if (stored.value.state !== 'received') return 'skipped';
   const request = stored.value;
   const contacts = await ports.arm.listSecurityContactEmails(request.subscriptionId);
   const candidates = [...contacts, ...settings.fallbackApprovers].map((a) => a.trim().toLowerCase());

@@ -1,8 +1,11 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { TableClient } from '@azure/data-tables';
-import { OPEN_STATES, type ExemptionRequest } from '../requests/model.js';
+import { holdsOpenKey } from '../requests/burst.js';
+import type { ExemptionRequest } from '../requests/model.js';
 
-const OPEN_KEY_ROW = 'open';
+/** Row keys in the open-keys table: a resource's (or a request's) open key, and a burst's window. */
+export const OPEN_KEY_ROW = 'open';
+export const BURST_WINDOW_ROW = 'burst';
 /** A claim that keeps losing to other takeovers is a fault, not something to retry for ever. */
 const MAX_CLAIM_ROUNDS = 20;
 
@@ -20,6 +23,15 @@ export const DEFAULT_OPEN_KEY_TIMING: OpenKeyTiming = { staleAfterMs: 15_000, po
 
 export type Claim = { readonly kind: 'claimed' } | { readonly kind: 'held'; readonly request: ExemptionRequest };
 
+export interface KeyKind {
+  readonly rowKey: string;
+  /** Whether the key row's request still holds `key`; otherwise the row may be taken over. */
+  readonly holds: (request: ExemptionRequest, key: string) => boolean;
+}
+
+/** "One open request per dedupe key": open states hold their keys (see holdsOpenKey for bursts). */
+export const OPEN_KEY: KeyKind = { rowKey: OPEN_KEY_ROW, holds: holdsOpenKey };
+
 interface KeyRow {
   readonly requestId: string;
   readonly etag: string;
@@ -32,17 +44,19 @@ interface KeyRow {
  * `staleAfterMs` (the holder crashed between the key and the request). Only then is the row taken over,
  * with If-Match on the ETag we judged, so of several contenders exactly one takes it and the others
  * see the new holder. While the holder's row is merely late, contenders wait for it instead of
- * guessing — guessing is what let two identical intakes both create a request.
+ * guessing — guessing is what let two identical intakes both create a request. A burst's window row
+ * (BURST_WINDOW_ROW) works the same way, with its own rule for what still holds it.
  */
 export class OpenKeys {
   constructor(
     private readonly table: TableClient,
     private readonly readRequest: (id: string) => Promise<ExemptionRequest | undefined>,
     private readonly timing: OpenKeyTiming = DEFAULT_OPEN_KEY_TIMING,
+    private readonly kind: KeyKind = OPEN_KEY,
   ) {}
 
   async claim(dedupeKey: string, requestId: string): Promise<Claim> {
-    const row = { partitionKey: dedupeKey, rowKey: OPEN_KEY_ROW, requestId };
+    const row = { partitionKey: dedupeKey, rowKey: this.kind.rowKey, requestId };
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       try {
         await this.table.createEntity(row);
@@ -54,7 +68,7 @@ export class OpenKeys {
       if (!holder) continue; // released since our attempt: try again
       if (holder.requestId === requestId) return { kind: 'claimed' };
       const request = await this.waitForRequest(holder.requestId);
-      if (request && OPEN_STATES.has(request.state)) return { kind: 'held', request };
+      if (request && this.kind.holds(request, dedupeKey)) return { kind: 'held', request };
       try {
         await this.table.updateEntity(row, 'Replace', { etag: holder.etag });
         return { kind: 'claimed' };
@@ -76,7 +90,7 @@ export class OpenKeys {
     const holder = await this.holder(dedupeKey);
     if (holder?.requestId !== requestId) return;
     try {
-      await this.table.deleteEntity(dedupeKey, OPEN_KEY_ROW, { etag: holder.etag });
+      await this.table.deleteEntity(dedupeKey, this.kind.rowKey, { etag: holder.etag });
     } catch (error) {
       if (!isStatus(error, 404) && !isStatus(error, 412)) throw error;
     }
@@ -84,7 +98,7 @@ export class OpenKeys {
 
   private async holder(dedupeKey: string): Promise<KeyRow | undefined> {
     try {
-      const row = await this.table.getEntity<{ requestId: string }>(dedupeKey, OPEN_KEY_ROW);
+      const row = await this.table.getEntity<{ requestId: string }>(dedupeKey, this.kind.rowKey);
       return { requestId: row.requestId, etag: row.etag };
     } catch (error) {
       if (isStatus(error, 404)) return undefined;

@@ -1,5 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { OPEN_STATES, type AuditEntry, type ExemptionRequest, type RequestState } from '../requests/model.js';
+import { openKeysOf } from '../requests/burst.js';
 import { isStatus, OpenKeys, type OpenKeyTiming } from './open-keys.js';
 import {
   ConcurrencyError, TokenAlreadyUsedError,
@@ -70,7 +71,9 @@ export class TableRequestStore implements RequestStore {
       if (isStatus(error, 409) && options.consumeToken) throw new TokenAlreadyUsedError(request.id);
       throw error;
     }
-    if (!OPEN_STATES.has(request.state)) await this.keys.release(request.dedupeKey, request.id);
+    if (!OPEN_STATES.has(request.state)) {
+      for (const key of openKeysOf(request)) await this.keys.release(key, request.id);
+    }
     return this.versioned(request, result.subResponses[0]?.etag);
   }
 

@@ -108,6 +108,7 @@ describe('one request, both kinds', () => {
     expect(policyExemptionsOf(id).map((e) => e.properties.policyAssignmentId).sort())
       .toEqual(vm.assignments.map((a: { policyAssignmentId: string }) => a.policyAssignmentId).sort());
     expect(standardExemptionsOf(id)).toHaveLength(1);
+    expect(applied.auditTrail[0]).toMatchObject({ action: 'created', detail: expect.stringContaining(`${vm.assignments.length} policy exemption(s) and 1 standard-assignment exemption(s) resolved`) });
     expect(applied.exemptions.map((e: { kind?: string; resourceId: string }) => [e.kind ?? 'policy', e.resourceId])).toEqual([
       ...vm.assignments.map(() => ['policy', DEFENDER.azureResource]),
       ['standard', DEFENDER.awsResource],
@@ -143,6 +144,7 @@ describe('scope-wide requests', () => {
 
     const applied = await approve(id);
     expect(applied.state).toBe('applied');
+    expect(applied.auditTrail[0].detail).toContain(`${RG} covers ${assessed.length} resource(s)`);
     expect(standardExemptionsOf(id).map((a) => a.id.toLowerCase().split('/providers/microsoft.security/standardassignments/')[0])).toEqual([RG.toLowerCase()]);
     expect(app.sim.violations).toEqual([]);
   });

@@ -52,5 +52,8 @@ export function appSettingsFor(sim: SimTenant, azurite: AzuriteHandle): Record<s
     // Read by the host itself (a timer's %…% schedule), so it must be present like in Azure.
     REQUEUE_STUCK_SCHEDULE: SETTINGS.REQUEUE_STUCK_SCHEDULE.default,
     SWEEP_SCHEDULE: SETTINGS.SWEEP_SCHEDULE.default,
+    // Each Defender event is its own request here, notified at once: the tests follow one event end to
+    // end. test/integration/burst-coalescing.test.ts and the demo turn coalescing on.
+    COALESCE_WINDOW_SECONDS: '0',
   };
 }

@@ -9,6 +9,11 @@ export interface ApplyMessage {
   readonly requestId: string;
 }
 
+export interface SendOptions {
+  /** The message stays invisible to the worker this long (a burst's notification waits for its window). */
+  readonly delaySeconds?: number;
+}
+
 export interface WorkQueue<T> {
-  send(message: T): Promise<void>;
+  send(message: T, options?: SendOptions): Promise<void>;
 }

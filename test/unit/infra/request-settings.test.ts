@@ -25,7 +25,7 @@ describe('MAX_SCOPE_LEVEL and COALESCE_WINDOW_SECONDS in infra (azuredeploy.json
     expect(checkRequestSettings(t, texts())).toEqual([
       'azuredeploy.json parameter maxScopeLevel is not string defaulting to "resourceGroup"',
       'azuredeploy.json sets MAX_SCOPE_LEVEL to "subscription", not [parameters(\'maxScopeLevel\')]',
-      'azuredeploy.json parameter coalesceWindowSeconds is not bounded 0..3600',
+      'azuredeploy.json parameter coalesceWindowSeconds is not bounded 0..900',
       'azuredeploy.json does not pass coalesceWindowSeconds to the function app',
     ]);
   });
@@ -35,12 +35,12 @@ describe('MAX_SCOPE_LEVEL and COALESCE_WINDOW_SECONDS in infra (azuredeploy.json
     b.main = b.main
       .replace("param maxScopeLevel string = 'resourceGroup'", "param maxScopeLevel string = 'subscription'")
       .replace("  'subscription'\n])\nparam maxScopeLevel", '])\nparam maxScopeLevel')
-      .replace('@minValue(0)\n@maxValue(3600)\nparam coalesceWindowSeconds', '@minValue(0)\n@maxValue(86400)\nparam coalesceWindowSeconds');
+      .replace('@minValue(0)\n@maxValue(900)\nparam coalesceWindowSeconds', '@minValue(0)\n@maxValue(86400)\nparam coalesceWindowSeconds');
     b.functionApp = b.functionApp.replace('COALESCE_WINDOW_SECONDS: string(coalesceWindowSeconds)', "COALESCE_WINDOW_SECONDS: '60'");
     expect(checkRequestSettings(armTemplate(), b)).toEqual([
       'main.bicep parameter maxScopeLevel is not string defaulting to "resourceGroup"',
       'main.bicep parameter maxScopeLevel allows ["resource","resourceGroup"]',
-      'main.bicep parameter coalesceWindowSeconds is not bounded 0..3600',
+      'main.bicep parameter coalesceWindowSeconds is not bounded 0..900',
       'functionapp.bicep does not set COALESCE_WINDOW_SECONDS: string(coalesceWindowSeconds)',
     ]);
   });

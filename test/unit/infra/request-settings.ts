@@ -28,7 +28,7 @@ export const REQUEST_SETTINGS: readonly RequestSetting[] = [
     arm: "[parameters('maxScopeLevel')]", bicep: 'maxScopeLevel',
   },
   {
-    setting: 'COALESCE_WINDOW_SECONDS', param: 'coalesceWindowSeconds', type: 'int', default: 60, min: 0, max: 3600,
+    setting: 'COALESCE_WINDOW_SECONDS', param: 'coalesceWindowSeconds', type: 'int', default: 60, min: 0, max: 900,
     arm: "[string(parameters('coalesceWindowSeconds'))]", bicep: 'string(coalesceWindowSeconds)',
   },
 ];
