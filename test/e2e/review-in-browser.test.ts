@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED } from '../sim/seed-ids.js';
+import { DEFENDER, SEED } from '../sim/seed-ids.js';
 import { printHostLogOnFailure, startAppUnderTest, type AppUnderTest } from '../support/app-under-test.js';
 import { browserSuiteMode, chromiumPath, launchChromium } from '../support/browser.js';
 import { reviewLinkIn } from '../support/review-flow.js';
@@ -54,6 +54,35 @@ describe.skipIf(mode === 'skip')('the emailed review link in Chromium', () => {
     const exemptions = app.sim.exemptions().filter((e) => e.properties.metadata?.requestId === id);
     expect(exemptions).toHaveLength(2);
     expect(exemptions.every((e) => e.properties.exemptionCategory === 'Mitigated' && e.properties.expiresOn?.startsWith(expiry))).toBe(true);
+    await page.close();
+  });
+
+  it('shows a resource-group-wide Defender-native request as scope-wide, with the count, and approving creates one standard assignment there', async () => {
+    const rg = `/subscriptions/${SEED.subscriptions.production}/resourceGroups/rg-app-prod`;
+    const intake = await app.post('/api/exemption-requests', {
+      resourceId: rg, assessmentKey: DEFENDER.nativeAssessmentKey, requestedBy: 'dev.owner@contoso.com',
+      justification: 'Secrets scanning is replaced by our own pipeline for this group.',
+    });
+    expect(intake.status).toBe(202);
+    const { resources, unhealthy } = intake.json.targets[0].coverage;
+    expect(resources).toBeGreaterThan(0);
+    const mail = await app.sim.smtp.waitFor((m) => m.text.includes(intake.json.id), 15_000);
+    const page = await browser.newPage();
+    await page.goto(reviewLinkIn(mail));
+    // Before the form, in words an approver cannot miss.
+    const notice = page.getByTestId('scope-wide');
+    await expect.poll(() => notice.isVisible()).toBe(true);
+    expect(await notice.textContent()).toContain(rg);
+    expect(await page.getByTestId('target-coverage').textContent()).toContain(`Covers ${resources} resources today (${unhealthy} currently unhealthy)`);
+    const target = page.getByTestId('target');
+    expect(await target.getAttribute('data-scope-kind')).toBe('resourceGroup');
+    expect(await page.getByTestId('exemptions').textContent()).toMatch(/Defender standard assignment/);
+    await page.screenshot({ path: '.artifacts/e2e-review-scope-wide.png', fullPage: true });
+    await Promise.all([page.waitForLoadState('domcontentloaded'), page.locator('#approve').click()]);
+    await expect.poll(() => page.getByTestId('confirmation').textContent()).toMatch(/approved/i);
+    const applied = await app.waitForState(intake.json.id, ['applied', 'failed']);
+    expect(applied.state).toBe('applied');
+    expect(applied.exemptions).toEqual([expect.objectContaining({ kind: 'standard', resourceId: rg })]);
     await page.close();
   });
 
