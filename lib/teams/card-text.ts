@@ -6,8 +6,11 @@ import { RichTextBlock, TextRun } from '@microsoft/teams.cards';
  * are taken out (they could forge line breaks or disguise a value) and long text is cut.
  */
 export function literal(text: string, options: { multiline?: boolean } = {}): TextRun {
-  return new TextRun(clean(text, 600, options.multiline ?? false));
+  return new TextRun(clean(text, LITERAL_MAX, options.multiline ?? false));
 }
+
+/** The most characters one line of request text takes on a card. */
+export const LITERAL_MAX = 600;
 
 export function literalBlock(lines: readonly string[], options: { subtle?: boolean; multiline?: boolean } = {}): RichTextBlock {
   const runs = lines.flatMap((line, i) => {

@@ -6,7 +6,7 @@ import { isoDate } from '../render/format.js';
 import { createdExemptionLine, decisionFacts, requestFacts, type Fact } from '../render/request-facts.js';
 import { EXEMPTION_CATEGORIES, type ExemptionRequest } from '../requests/model.js';
 import { REQUEST_LIMITS } from '../requests/request-size.js';
-import { literalBlock } from './card-text.js';
+import { LITERAL_MAX, literalBlock } from './card-text.js';
 
 /** What a click carries back, besides the inputs: which request, and the card's own id. */
 export interface CardActionData {
@@ -80,10 +80,32 @@ function header(request: ExemptionRequest, headline: string) {
 
 const MULTILINE = new Set(['justification', 'comment', 'error', 'detail']);
 
+/**
+ * Characters one list fact (resources, what they are exempted through, created exemptions) may take on a
+ * card. Teams answers 413 MessageSizeTooBig to a bot message over its limit, counted as UTF-16 (40 KB in
+ * Microsoft's earlier note, 100 KB in the current one), and a blade burst can hold 100 resources: listed
+ * in full, 16 already make a 20,000-character card. Past the budget the card says how many it left out
+ * and where every one is listed; what an approver decides on the card is the whole request, bound by its digest.
+ */
+export const CARD_LIST_BUDGET = 1_600;
+
+export function cardLines(lines: readonly string[], budget = CARD_LIST_BUDGET): string[] {
+  const shown: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const cost = Math.min(line.length, LITERAL_MAX);
+    if (shown.length > 0 && used + cost > budget) break;
+    shown.push(line);
+    used += cost;
+  }
+  const left = lines.length - shown.length;
+  return left === 0 ? shown : [...shown, `… and ${left} more (${lines.length} in all): the review e-mail and the review page list every one.`];
+}
+
 function facts(list: readonly Fact[]) {
   return list.map((fact) => new Container(
     new TextBlock(fact.label, { weight: 'Bolder', wrap: true, spacing: 'Small' }),
-    literalBlock(typeof fact.value === 'string' ? [fact.value] : fact.value, { multiline: MULTILINE.has(fact.key) }),
+    literalBlock(typeof fact.value === 'string' ? [fact.value] : cardLines(fact.value), { multiline: MULTILINE.has(fact.key) }),
     ...(fact.note ? [literalBlock([fact.note], { subtle: true })] : []),
   ).withId(`fact-${fact.key}`));
 }

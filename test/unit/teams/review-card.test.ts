@@ -109,3 +109,38 @@ describe('a request stored before standards existed', () => {
     expect(JSON.stringify(statusCard(old))).not.toMatch(/standard|whole resource group|undefined/i);
   });
 });
+
+describe('a burst of many resources on a card', () => {
+  // Teams counts a bot message as UTF-16 and refuses one over 40 KB (the lower of Microsoft's two
+  // published limits); the card leaves room for the activity around it.
+  const CARD_BYTES = 36 * 1024;
+  const longId = (i: number) => `${RG}/providers/Microsoft.Compute/virtualMachines/vm-${String(i).padStart(3, '0')}`.padEnd(1024, 'x');
+  const targets = Array.from({ length: 100 }, (_, i) => ({
+    resourceId: longId(i),
+    assignments: [policyTarget.assignments[0]!, { ...policyTarget.assignments[0]!, policyAssignmentId: `${POLICY_ASSIGNMENT}-${i}` }],
+  }));
+  const burst = targetsRequest(targets);
+  const applied = {
+    ...burst, state: 'applied' as const,
+    exemptions: targets.flatMap((t) => t.assignments.map((a, n) => ({ id: `${t.resourceId}/providers/Microsoft.Authorization/policyExemptions/eb-${n}`, resourceId: t.resourceId, policyAssignmentId: a.policyAssignmentId }))),
+  };
+  const bytes = (card: unknown) => Buffer.byteLength(JSON.stringify(card), 'utf16le');
+
+  it('keeps the review card and the status card small enough for Teams, with 100 resources at the longest ids', () => {
+    expect(bytes(reviewCard(burst, { requestId: burst.id, cardId: '3b0d6c1e-8a4f-4e2b-9c7d-5f1a2e3b4c5d' }, bounds))).toBeLessThan(CARD_BYTES);
+    expect(bytes(statusCard(applied))).toBeLessThan(CARD_BYTES);
+  });
+
+  it('says how many it left out, and where all of them are listed', () => {
+    const texts = textsIn(statusCard(applied)).map((t) => t.text);
+    expect(texts.some((t) => /^… and \d+ more \(100 in all\): the review e-mail and the review page list every one\.$/.test(t))).toBe(true);
+    expect(texts.some((t) => /^… and \d+ more \(200 in all\)/.test(t))).toBe(true);
+  });
+
+  it('lists a few resources in full', () => {
+    const few = targetsRequest(targets.slice(0, 2).map((t, i) => ({ ...t, resourceId: `${RG}/providers/Microsoft.Compute/virtualMachines/vm-${i}` })));
+    const texts = textsIn(reviewCard(few, { requestId: few.id, cardId: '3b0d6c1e-8a4f-4e2b-9c7d-5f1a2e3b4c5d' }, bounds)).map((t) => t.text);
+    expect(texts.some((t) => t.includes(' more ('))).toBe(false);
+    expect(texts.filter((t) => t.startsWith(`${RG}/providers/Microsoft.Compute/virtualMachines/vm-`))).toHaveLength(2);
+  });
+});
