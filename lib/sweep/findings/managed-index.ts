@@ -1,4 +1,4 @@
-import type { CreatedExemption, ExemptionCategory, ExemptionRequest, RequestState } from '../../requests/model.js';
+import type { ExemptionCategory, ExemptionRequest, RequestState } from '../../requests/model.js';
 import type { RequestStore } from '../../requests/ports/store.js';
 
 /** Requests whose exemptions exist (or should): the ones the sweep holds to account. */
@@ -40,16 +40,48 @@ export interface ManagedStandardExemption {
 }
 
 /**
+ * Entries by canonical exemption id, each ticked off when the inventory shows it. A renewal lists the
+ * same exemption as the request it renewed; the newer request speaks for it.
+ */
+class TickList<T extends { readonly changedAt: string }> {
+  private readonly entries = new Map<string, T>();
+  private readonly seen = new Set<string>();
+
+  offer(exemptionId: string, entry: T): void {
+    const key = exemptionId.toLowerCase();
+    const existing = this.entries.get(key);
+    if (!existing || existing.changedAt < entry.changedAt) this.entries.set(key, entry);
+  }
+
+  claim(exemptionId: string): T | undefined {
+    const key = exemptionId.toLowerCase();
+    const entry = this.entries.get(key);
+    if (entry) this.seen.add(key);
+    return entry;
+  }
+
+  peek(exemptionId: string): T | undefined {
+    return this.entries.get(exemptionId.toLowerCase());
+  }
+
+  *unseen(): Iterable<T> {
+    for (const [key, entry] of this.entries) if (!this.seen.has(key)) yield entry;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/**
  * Every exemption a stored request created, by canonical id. `metadata.managedBy` is not proof: anyone
  * who can write an exemption can write that metadata, so only an exemption a stored request lists is
  * managed. The index is small (it holds what this product created), and each entry is ticked off when
  * the inventory shows it; what is left unticked was deleted out of band, or is not indexed yet.
  */
 export class ManagedIndex {
-  private readonly byId = new Map<string, ManagedExemption>();
-  private readonly seen = new Set<string>();
-  private readonly standardsById = new Map<string, ManagedStandardExemption>();
-  private readonly standardsSeen = new Set<string>();
+  private readonly policies = new TickList<ManagedExemption>();
+  private readonly standards = new TickList<ManagedStandardExemption>();
   readonly subscriptions = new Set<string>();
 
   static async load(store: Pick<RequestStore, 'list'>): Promise<ManagedIndex> {
@@ -67,81 +99,63 @@ export class ManagedIndex {
 
   add(request: ExemptionRequest): void {
     const changedAt = request.decision?.at ?? request.updatedAt;
+    const approved = {
+      requestId: request.id, requestState: request.state, subscriptionId: request.subscriptionId.toLowerCase(), category: request.category,
+      expiresOn: request.expiresOn, displayName: request.recommendation.displayName, changedAt,
+    };
     for (const created of request.exemptions) {
       if (created.kind === 'standard') {
-        this.addStandard(request, created, changedAt);
-        continue;
+        this.standards.offer(created.id, {
+          ...approved, exemptionId: created.id, resourceId: created.resourceId, assignedStandardId: created.assignedStandardId,
+          assessmentKey: request.recommendation.assessmentKey?.toLowerCase(),
+        });
+      } else {
+        const target = request.targets.find((t) => t.resourceId.toLowerCase() === created.resourceId.toLowerCase());
+        const assignment = target?.assignments.find((a) => a.policyAssignmentId.toLowerCase() === created.policyAssignmentId.toLowerCase());
+        this.policies.offer(created.id, {
+          ...approved, exemptionId: created.id, resourceId: created.resourceId, policyAssignmentId: created.policyAssignmentId,
+          policyDefinitionReferenceIds: assignment?.policyDefinitionReferenceIds ?? [],
+        });
       }
-      const target = request.targets.find((t) => t.resourceId.toLowerCase() === created.resourceId.toLowerCase());
-      const assignment = target?.assignments.find((a) => a.policyAssignmentId.toLowerCase() === created.policyAssignmentId.toLowerCase());
-      const key = created.id.toLowerCase();
-      const existing = this.byId.get(key);
-      // A renewal lists the same exemption as the request it renewed; the newer request speaks for it.
-      if (existing && existing.changedAt >= changedAt) continue;
-      this.byId.set(key, {
-        exemptionId: created.id, resourceId: created.resourceId, requestId: request.id, requestState: request.state,
-        subscriptionId: request.subscriptionId.toLowerCase(), policyAssignmentId: created.policyAssignmentId,
-        policyDefinitionReferenceIds: assignment?.policyDefinitionReferenceIds ?? [], category: request.category,
-        expiresOn: request.expiresOn, displayName: request.recommendation.displayName, changedAt,
-      });
-      this.subscriptions.add(request.subscriptionId.toLowerCase());
+      this.subscriptions.add(approved.subscriptionId);
     }
   }
 
-  private addStandard(request: ExemptionRequest, created: Extract<CreatedExemption, { kind: 'standard' }>, changedAt: string): void {
-    const key = created.id.toLowerCase();
-    const existing = this.standardsById.get(key);
-    if (existing && existing.changedAt >= changedAt) return;
-    this.standardsById.set(key, {
-      exemptionId: created.id, resourceId: created.resourceId, requestId: request.id, requestState: request.state,
-      subscriptionId: request.subscriptionId.toLowerCase(), assignedStandardId: created.assignedStandardId,
-      assessmentKey: request.recommendation.assessmentKey?.toLowerCase(), category: request.category,
-      expiresOn: request.expiresOn, displayName: request.recommendation.displayName, changedAt,
-    });
-    this.subscriptions.add(request.subscriptionId.toLowerCase());
-  }
-
-  /** The entry for a Defender exemption the inventory shows, ticked off as seen. */
-  claimStandard(exemptionId: string): ManagedStandardExemption | undefined {
-    const key = exemptionId.toLowerCase();
-    const entry = this.standardsById.get(key);
-    if (entry) this.standardsSeen.add(key);
-    return entry;
-  }
-
-  peekStandard(exemptionId: string): ManagedStandardExemption | undefined {
-    return this.standardsById.get(exemptionId.toLowerCase());
-  }
-
-  /** Defender exemptions the inventory never showed. */
-  *unseenStandards(): Iterable<ManagedStandardExemption> {
-    for (const [key, entry] of this.standardsById) if (!this.standardsSeen.has(key)) yield entry;
-  }
-
-  /** The request state behind an exemption of either kind. */
-  requestStateOf(exemptionId: string): RequestState | undefined {
-    return (this.peek(exemptionId) ?? this.peekStandard(exemptionId))?.requestState;
-  }
-
   get size(): number {
-    return this.byId.size + this.standardsById.size;
+    return this.policies.size + this.standards.size;
   }
 
-  /** The entry for an exemption the inventory shows, ticked off as seen. */
+  /** The entry for a policy exemption the inventory shows, ticked off as seen. */
   claim(exemptionId: string): ManagedExemption | undefined {
-    const key = exemptionId.toLowerCase();
-    const entry = this.byId.get(key);
-    if (entry) this.seen.add(key);
-    return entry;
+    return this.policies.claim(exemptionId);
   }
 
   /** The entry without ticking it off. */
   peek(exemptionId: string): ManagedExemption | undefined {
-    return this.byId.get(exemptionId.toLowerCase());
+    return this.policies.peek(exemptionId);
   }
 
-  /** Entries the inventory never showed. */
-  *unseen(): Iterable<ManagedExemption> {
-    for (const [key, entry] of this.byId) if (!this.seen.has(key)) yield entry;
+  /** Policy exemptions the inventory never showed. */
+  unseen(): Iterable<ManagedExemption> {
+    return this.policies.unseen();
+  }
+
+  /** The entry for a Defender exemption the inventory shows, ticked off as seen. */
+  claimStandard(exemptionId: string): ManagedStandardExemption | undefined {
+    return this.standards.claim(exemptionId);
+  }
+
+  peekStandard(exemptionId: string): ManagedStandardExemption | undefined {
+    return this.standards.peek(exemptionId);
+  }
+
+  /** Defender exemptions the inventory never showed. */
+  unseenStandards(): Iterable<ManagedStandardExemption> {
+    return this.standards.unseen();
+  }
+
+  /** The request state behind an exemption of either kind. */
+  requestStateOf(exemptionId: string): RequestState | undefined {
+    return (this.policies.peek(exemptionId) ?? this.standards.peek(exemptionId))?.requestState;
   }
 }
