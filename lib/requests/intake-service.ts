@@ -1,4 +1,5 @@
-import { coalesces, isWindowOpen, submitToBurst, type BurstSettings } from './burst.js';
+import { coalesces, submitToBurst, type BurstSettings } from './burst.js';
+import { renotifyIfLost } from './renotify.js';
 import type { IntakeCommand } from './intake-command.js';
 import type { ExemptionRequest } from './model.js';
 import { newRequest } from './new-request.js';
@@ -13,12 +14,6 @@ export type IntakeOutcome =
   /** A Defender relay event that joined the open request of its burst (lib/requests/burst.ts). */
   | { readonly kind: 'coalesced'; readonly request: ExemptionRequest };
 
-/**
- * A duplicate re-queues the notification of a still-`received` request only when that request has sat
- * this long: its message was probably lost. A younger one is still on its way, and twenty identical
- * intakes at once must not send twenty notifications.
- */
-const RENOTIFY_AFTER_MS = 5 * 60_000;
 
 /**
  * Turns a validated command into a stored request and queues its notification. Resolution happens
@@ -35,7 +30,7 @@ export async function submitRequest(
   const outcome = coalesce && coalesces(command, resolution, coalesce)
     ? await submitToBurst({ ...ports, windows: coalesce.windows }, command, resolution, coalesce)
     : await submitSingle(ports, command, resolution);
-  if (outcome.kind === 'duplicate') await renotifyIfLost(ports, outcome.request);
+  if (outcome.kind === 'duplicate') await renotifyIfLost(ports.notifyQueue, outcome.request, ports.clock.now());
   return outcome;
 }
 
@@ -50,15 +45,4 @@ async function submitSingle(
   if (!outcome.created) return { kind: 'duplicate', request: outcome.existing };
   await ports.notifyQueue.send({ kind: 'notify', requestId: request.id });
   return { kind: 'created', request: outcome.request.value };
-}
-
-/**
- * A duplicate of a request still `received` long after its last change: its notify message was
- * probably lost, so one is sent again. A burst whose window is open has its message waiting for it.
- */
-async function renotifyIfLost(ports: Pick<RequestPorts, 'clock' | 'notifyQueue'>, existing: ExemptionRequest): Promise<void> {
-  const now = ports.clock.now();
-  if (existing.state === 'received' && now.getTime() - Date.parse(existing.updatedAt) >= RENOTIFY_AFTER_MS && !isWindowOpen(existing, now)) {
-    await ports.notifyQueue.send({ kind: 'notify', requestId: existing.id });
-  }
 }

@@ -7,6 +7,7 @@ import type { RequestPorts } from './ports.js';
 import { ConcurrencyError, TokenAlreadyUsedError, type RequestStore } from './ports/store.js';
 import { newRequestId } from './request-id.js';
 import { checkRequestSize } from './request-size.js';
+import { renotifyIfLost } from './renotify.js';
 
 /**
  * A renewal is a new request linked to the old one. It goes through the same approval rules and audit,
@@ -58,8 +59,6 @@ export type RenewalOutcome =
   | { readonly kind: 'existing'; readonly request: ExemptionRequest; readonly renews: ExemptionRequest }
   | { readonly kind: 'refused'; readonly reason: RenewalRefusal };
 
-/** Same as intake: a still-`received` duplicate has its notification queued again once it sat this long. */
-const RENOTIFY_AFTER_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
 
 /** Renewals of one request share this key, so only one of them is open at a time. */
@@ -161,7 +160,7 @@ export async function requestRenewal(
   if (!fields.ok) return { kind: 'refused', reason: fields.reason };
   const access = await renewalAccess(ports.store, input);
   if (access.kind === 'refused') return access;
-  if (access.kind === 'pending') return { kind: 'existing', request: await renotifyIfLost(ports, access.renewal, now), renews: access.request };
+  if (access.kind === 'pending') return { kind: 'existing', request: await renotified(ports, access.renewal, now), renews: access.request };
   const old = access.request;
   const requestedBy = input.requestedBy.trim().toLowerCase();
   const at = now.toISOString();
@@ -193,7 +192,7 @@ export async function requestRenewal(
     requestId: renewal.id, at, actor: requestedBy, channel: 'renewal', action: 'created', to: 'received',
     detail: `renewal of request ${old.id}: ${exemptions} exemption(s) to extend in place; requester asserted (came through a signed renewal link mailed to them)`,
   });
-  if (!outcome.created) return { kind: 'existing', request: await renotifyIfLost(ports, outcome.existing, now), renews: old };
+  if (!outcome.created) return { kind: 'existing', request: await renotified(ports, outcome.existing, now), renews: old };
   const created = outcome.request.value;
   if (!(await consumeOnOld(ports, old.id, created.id, requestedBy, input.credentialId))) {
     // The link was used in between for a renewal that is no longer open: this one must not stand.
@@ -238,9 +237,7 @@ async function consumeOnOld(
   }
 }
 
-async function renotifyIfLost(ports: Pick<RequestPorts, 'notifyQueue'>, renewal: ExemptionRequest, now: Date): Promise<ExemptionRequest> {
-  if (renewal.state === 'received' && now.getTime() - Date.parse(renewal.updatedAt) >= RENOTIFY_AFTER_MS) {
-    await ports.notifyQueue.send({ kind: 'notify', requestId: renewal.id });
-  }
+async function renotified(ports: Pick<RequestPorts, 'notifyQueue'>, renewal: ExemptionRequest, now: Date): Promise<ExemptionRequest> {
+  await renotifyIfLost(ports.notifyQueue, renewal, now);
   return renewal;
 }
