@@ -16,12 +16,18 @@ import type {
  */
 export const POLICY_SET_TTL_MS = 5 * 60_000;
 
-/** ArmGateway decorator: policy set definitions come from a process-wide cache, everything else passes through. */
+/**
+ * ArmGateway decorator: policy set definitions and recommendation metadata come from a process-wide
+ * cache, everything else passes through. Metadata, like an initiative, changes with Defender releases,
+ * and the blade's burst asks for the same recommendation once per selected resource.
+ */
 export class CachingArmGateway implements ArmGateway {
   private readonly policySets: ExpiringCache<PolicySetInfo>;
+  private readonly metadata: ExpiringCache<AssessmentMetadataInfo>;
 
   constructor(private readonly inner: ArmGateway, clock: Clock, ttlMs = POLICY_SET_TTL_MS) {
     this.policySets = new ExpiringCache(ttlMs, clock);
+    this.metadata = new ExpiringCache(ttlMs, clock);
   }
 
   getPolicySetDefinition(policySetDefinitionId: string): Promise<PolicySetInfo | undefined> {
@@ -49,11 +55,12 @@ export class CachingArmGateway implements ArmGateway {
     return this.inner.putExemption(scope, name, properties);
   }
 
-  // Standards and standard assignments pass through: an assignment is exactly what apply and the sweep
-  // must see fresh, and metadata is read once per request.
   getAssessmentMetadata(assessmentKey: string): Promise<AssessmentMetadataInfo | undefined> {
-    return this.inner.getAssessmentMetadata(assessmentKey);
+    return this.metadata.get(assessmentKey.toLowerCase(), () => this.inner.getAssessmentMetadata(assessmentKey));
   }
+
+  // Standards and standard assignments pass through: an assignment is exactly what apply and the sweep
+  // must see fresh.
 
   listSecurityStandards(scope: string): Promise<SecurityStandardInfo[]> {
     return this.inner.listSecurityStandards(scope);

@@ -6,6 +6,7 @@ import { CachingArmGateway } from '../../../lib/azure/caching-arm-gateway.js';
 import { systemClock } from '../../../lib/core/clock.js';
 import { problemFromError } from '../../../lib/web/http-errors.js';
 import { SEED } from '../../sim/index.js';
+import { DEFENDER } from '../../sim/seed-ids.js';
 import { startFixture, type SimFixture } from '../sim/sim-fixture.js';
 
 // The real gateway against the simulated tenant: what it asks ARM for, and how often.
@@ -40,6 +41,14 @@ describe('CachingArmGateway over the real gateway', () => {
     expect(new Set(sets.map((s) => s?.policyDefinitions.length))).toEqual(new Set([Object.keys(SEED.mcsbReferenceIds).length]));
     await cached.getPolicySetDefinition(SEED.mcsbSetDefinitionId);
     expect(setGets()).toHaveLength(1);
+  });
+
+  it('concurrent look-ups of one recommendation\'s metadata, in any case, read it once', async () => {
+    const cached = new CachingArmGateway(gateway, systemClock);
+    const keys = Array.from({ length: 20 }, (_, i) => (i % 2 ? DEFENDER.nativeAssessmentKey : DEFENDER.nativeAssessmentKey.toUpperCase()));
+    const found = await Promise.all(keys.map((key) => cached.getAssessmentMetadata(key)));
+    expect(new Set(found.map((m) => m?.mechanism))).toEqual(new Set(['defender']));
+    expect(f.sim.requests.filter((r) => r.operationId === 'AssessmentsMetadata_Get')).toHaveLength(1);
   });
 
   it('a failed fetch is not remembered', async () => {
